@@ -1,0 +1,30 @@
+# The two commands (see README.md): `make run` and `make test`. `make build` only builds.
+# Every target first makes sure the Debian packages we build against are installed.
+BUILD_DIR ?= build
+BUILD_TYPE ?= RelWithDebInfo
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+CONFIG ?= conf/otcgw.toml
+
+.PHONY: deps configure build test run clean format
+
+deps:
+	@bash tools/install-deps.sh
+
+configure: deps
+	@cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) >/dev/null
+
+build: configure
+	@cmake --build $(BUILD_DIR) -j $(JOBS)
+
+test: build
+	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 600
+
+run: build
+	@mkdir -p var
+	@exec ./$(BUILD_DIR)/gateway/otcgw --config $(CONFIG)
+
+format:
+	@find common engine ledger gateway tools tests -name '*.h' -o -name '*.cc' | xargs clang-format -i
+
+clean:
+	@rm -rf $(BUILD_DIR)

@@ -1,0 +1,90 @@
+#include "common/reject.h"
+
+namespace otc {
+namespace {
+
+struct Entry {
+  RejectReason reason;
+  const char* name;
+  const char* description;
+};
+
+constexpr Entry kEntries[] = {
+    {RejectReason::kUnknownInstrument, "unknown_instrument", "unknown instrument"},
+    {RejectReason::kQtyZero, "qty_zero", "quantity is zero"},
+    {RejectReason::kQtyNegative, "qty_negative", "quantity is negative"},
+    {RejectReason::kQtyBelowMin, "qty_below_min", "quantity below the instrument minimum"},
+    {RejectReason::kQtyAboveMax, "qty_above_max", "quantity above the instrument maximum"},
+    {RejectReason::kQtyOffLot, "qty_off_lot", "quantity not a multiple of the lot step"},
+    {RejectReason::kQtyMalformed, "qty_malformed", "quantity is not a plain decimal number"},
+    {RejectReason::kPriceOffTick, "price_off_tick", "price not on the tick grid"},
+    {RejectReason::kPriceNotPositive, "price_not_positive", "price must be positive"},
+    {RejectReason::kPriceMalformed, "price_malformed", "price is not a plain decimal number"},
+    {RejectReason::kUnsupportedSide, "unsupported_side", "side not supported (1=buy, 2=sell)"},
+    {RejectReason::kUnsupportedOrdType, "unsupported_ord_type", "order type not supported"},
+    {RejectReason::kUnsupportedQuoteType, "unsupported_quote_type", "quote type not supported"},
+    {RejectReason::kMissingField, "missing_field", "a required field is missing"},
+    {RejectReason::kDuplicateClOrdId, "duplicate_cl_ord_id", "ClOrdID already used by this client"},
+    {RejectReason::kUnknownClient, "unknown_client", "unknown client"},
+    {RejectReason::kNumberOutOfRange, "number_out_of_range", "number outside the representable range"},
+    {RejectReason::kClOrdIdInvalid, "cl_ord_id_invalid", "ClOrdID empty or too long"},
+    {RejectReason::kInsufficientFunds, "insufficient_funds", "insufficient funds"},
+    {RejectReason::kNotionalOverflow, "notional_overflow", "notional outside the representable range"},
+    {RejectReason::kBalanceOverflow, "balance_overflow", "resulting balance outside the representable range"},
+    {RejectReason::kUnknownQuote, "unknown_quote", "unknown QuoteID"},
+    {RejectReason::kQuoteOfOtherClient, "quote_of_other_client", "QuoteID was issued to another client"},
+    {RejectReason::kQuoteExpired, "quote_expired", "quote expired"},
+    {RejectReason::kQuoteAlreadyExecuted, "quote_already_executed", "quote already executed"},
+    {RejectReason::kQuoteSideMismatch, "quote_side_mismatch", "side does not match the quote"},
+    {RejectReason::kQuoteQtyMismatch, "quote_qty_mismatch", "quantity does not match the quote"},
+    {RejectReason::kQuotePriceMismatch, "quote_price_mismatch", "price does not match the quote"},
+    {RejectReason::kQuoteInstrumentMismatch, "quote_instrument_mismatch", "instrument does not match the quote"},
+    {RejectReason::kNoReferencePrice, "no_reference_price", "no fresh reference price"},
+    {RejectReason::kLiveQuotesLimit, "live_quotes_limit", "too many live quotes"},
+    {RejectReason::kEngineBusy, "engine_busy", "gateway busy, retry later"},
+    {RejectReason::kJournalHalted, "journal_halted", "journal halted, no new business accepted"},
+    {RejectReason::kUnsupportedMessage, "unsupported_message", "message type not supported"},
+};
+
+constexpr int kCount = static_cast<int>(sizeof(kEntries) / sizeof(kEntries[0]));
+
+constexpr bool entries_sorted() {
+  for (int i = 1; i < kCount; ++i) {
+    if (static_cast<int>(kEntries[i - 1].reason) >= static_cast<int>(kEntries[i].reason)) return false;
+  }
+  return true;
+}
+static_assert(entries_sorted(), "reject table must be in strictly increasing numeric order");
+
+RejectReason kAll[kCount] = {};
+const bool kAllInit = [] {
+  for (int i = 0; i < kCount; ++i) kAll[i] = kEntries[i].reason;
+  return true;
+}();
+
+const Entry* find(RejectReason r) {
+  for (const Entry& e : kEntries) {
+    if (e.reason == r) return &e;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+const char* reject_name(RejectReason r) {
+  const Entry* e = find(r);
+  return e ? e->name : "unknown_reason";
+}
+
+const char* reject_description(RejectReason r) {
+  const Entry* e = find(r);
+  return e ? e->description : "unknown reason";
+}
+
+const RejectReason* all_reject_reasons(int* count) {
+  (void)kAllInit;
+  *count = kCount;
+  return kAll;
+}
+
+}  // namespace otc

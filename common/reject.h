@@ -1,0 +1,61 @@
+// common/reject.h: the one list of reasons for which we turn a request down.
+//
+// Numbers are grouped by pipeline stage (1xxx request shape and reference data,
+// 2xxx pre-trade risk, 3xxx RFQ book, 9xxx system) and are stable: they appear in
+// FIX Text(58), in the journal and in counterparties' certification scripts.
+// Persisted: never renumber, never reuse a retired number.
+#pragma once
+
+#include <cstdint>
+
+namespace otc {
+
+enum class RejectReason : uint16_t {
+  // 1xxx: request shape, number grids and reference data.
+  kUnknownInstrument = 1001,
+  kQtyZero = 1002,
+  kQtyNegative = 1003,
+  kQtyBelowMin = 1004,
+  kQtyAboveMax = 1005,
+  kQtyOffLot = 1006,
+  kQtyMalformed = 1007,
+  kPriceOffTick = 1008,
+  kPriceNotPositive = 1009,
+  kPriceMalformed = 1010,
+  kUnsupportedSide = 1011,
+  kUnsupportedOrdType = 1012,
+  kUnsupportedQuoteType = 1013,
+  kMissingField = 1014,
+  kDuplicateClOrdId = 1015,
+  kUnknownClient = 1016,
+  kNumberOutOfRange = 1017,
+  kClOrdIdInvalid = 1018,
+  // 2xxx: pre-trade risk.
+  kInsufficientFunds = 2001,
+  kNotionalOverflow = 2002,
+  kBalanceOverflow = 2003,
+  // 3xxx: RFQ book.
+  kUnknownQuote = 3001,
+  kQuoteOfOtherClient = 3002,
+  kQuoteExpired = 3003,
+  kQuoteAlreadyExecuted = 3004,
+  kQuoteSideMismatch = 3005,
+  kQuoteQtyMismatch = 3006,
+  kQuotePriceMismatch = 3007,
+  kQuoteInstrumentMismatch = 3008,
+  kNoReferencePrice = 3009,
+  kLiveQuotesLimit = 3010,
+  // 9xxx: system state.
+  kEngineBusy = 9001,
+  kJournalHalted = 9002,
+  kUnsupportedMessage = 9003,
+};
+
+// Stable snake_case name, e.g. "quote_expired". Never null.
+const char* reject_name(RejectReason r);
+// One-line human description for FIX Text(58) and logs. Never null.
+const char* reject_description(RejectReason r);
+// Every defined reason, in numeric order (for tests and documentation).
+const RejectReason* all_reject_reasons(int* count);
+
+}  // namespace otc

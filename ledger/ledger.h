@@ -1,0 +1,71 @@
+// ledger/ledger.h: double-entry balances per (owner, asset, purpose).
+//
+// Thread: owned by the engine thread; not thread-safe.
+// Invariants (asserted in release builds too):
+//   - every posted transfer has amount > 0, two distinct accounts of its asset;
+//   - per asset, the balances of all accounts sum to zero;
+//   - a kClientAvailable balance is never negative.
+// A posting is all-or-nothing: either every transfer of it is applied and journaled
+// in one record, or none is and the caller gets the precise reason.
+#pragma once
+
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "common/result.h"
+#include "common/types.h"
+#include "ledger/journal.h"
+
+namespace otc::ledger {
+
+// Balances restored from a journal at start-up.
+struct RestoredAccount {
+  Account account;
+  Amount balance;
+};
+
+class Ledger {
+ public:
+  explicit Ledger(Journal* journal) : journal_(journal) {}
+
+  // Rebuilds accounts and balances read back from the journal. REQUIRES: no account
+  // opened yet. Fails if the restored balances break an invariant.
+  [[nodiscard]] Status restore(const std::vector<RestoredAccount>& accounts, TransferId last_transfer_id);
+
+  // The account of (owner, asset, purpose), opening (and journaling) it if new.
+  AccountId open(const std::string& owner, AssetId asset, const std::string& asset_code, AccountPurpose purpose,
+                 TimeUs now);
+  // Returns AccountId(0) if no such account exists.
+  AccountId find(const std::string& owner, const std::string& asset_code, AccountPurpose purpose) const;
+
+  // Would `transfers` apply? Checks amounts, accounts, overflow and non-negative client
+  // balances without changing anything.
+  [[nodiscard]] Status check(const std::vector<Transfer>& transfers) const;
+
+  // Checks, then applies `transfers` and appends `record` (with the transfers, ids
+  // filled in) to the journal. On a reject nothing changes.
+  [[nodiscard]] Status post(std::vector<Transfer> transfers, JournalRecord record);
+
+  Amount balance(AccountId id) const;
+  const Account* account(AccountId id) const;
+  std::vector<Account> accounts() const;
+
+  // Sum of all balances of `asset_code`; zero whenever the ledger is consistent.
+  int64_t asset_net(const std::string& asset_code) const;
+
+ private:
+  struct Entry {
+    Account account;
+    int64_t balance = 0;
+  };
+  static std::string key(const std::string& owner, const std::string& asset_code, AccountPurpose purpose);
+
+  Journal* journal_;
+  std::unordered_map<uint64_t, Entry> accounts_;
+  std::unordered_map<std::string, AccountId> by_key_;
+  uint64_t next_account_id_ = 1;
+  uint64_t next_transfer_id_ = 1;
+};
+
+}  // namespace otc::ledger

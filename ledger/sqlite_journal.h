@@ -1,0 +1,76 @@
+// ledger/sqlite_journal.h: the Journal on an embedded SQLite database.
+//
+// The only place that includes sqlite3.h. Settings are explicit: journal_mode=WAL,
+// synchronous=FULL, foreign_keys=ON. commit() writes every pending record and its
+// projection rows (accounts, transfers, trades) in one transaction; a failure halts
+// the journal for good (see ledger/journal.h). Schema: ledger/FORMAT.md.
+//
+// Thread: one writer thread. Other processes may read the file (WAL) at any time.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "ledger/journal.h"
+#include "ledger/ledger.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace otc::ledger {
+
+inline constexpr int kSchemaVersion = 1;
+
+// What start-up needs from an existing journal (state rebuilt from the journal alone).
+struct RecoveredState {
+  uint64_t last_seq = 0;
+  std::vector<RestoredAccount> accounts;  // AssetId left 0: the caller maps asset_code
+  TransferId last_transfer_id;
+  QuoteId last_quote_id;
+  OrderId last_order_id;
+  ExecId last_exec_id;
+  // Every (client, ClOrdID) ever accepted or rejected, for duplicate detection.
+  std::vector<std::pair<std::string, std::string>> cl_ord_ids;
+};
+
+class SqliteJournal final : public Journal {
+ public:
+  // Opens or creates the database at `path` and its schema. Refuses a file whose
+  // schema version is not kSchemaVersion.
+  static Result<std::unique_ptr<SqliteJournal>> open(const std::string& path);
+  ~SqliteJournal() override;
+
+  SqliteJournal(const SqliteJournal&) = delete;
+  SqliteJournal& operator=(const SqliteJournal&) = delete;
+
+  // Reads back what start-up needs. Call before the first append.
+  [[nodiscard]] Status load(RecoveredState* out);
+
+  uint64_t append(JournalRecord record) override;
+  Status commit() override;
+  bool halted() const override { return halted_; }
+  size_t pending() const override { return pending_.size(); }
+
+  const std::string& path() const { return path_; }
+
+ private:
+  SqliteJournal(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  Status prepare_statements();
+  Status write_pending();
+  Status fail(const std::string& what);
+
+  sqlite3* db_;
+  std::string path_;
+  std::vector<JournalRecord> pending_;
+  std::vector<uint64_t> pending_seq_;
+  uint64_t next_seq_ = 1;
+  bool halted_ = false;
+  sqlite3_stmt* insert_record_ = nullptr;
+  sqlite3_stmt* insert_account_ = nullptr;
+  sqlite3_stmt* insert_transfer_ = nullptr;
+  sqlite3_stmt* insert_trade_ = nullptr;
+};
+
+}  // namespace otc::ledger
