@@ -21,7 +21,7 @@ test: build
 
 run: build
 	@mkdir -p var
-	@exec ./$(BUILD_DIR)/gateway/otcgw --config $(CONFIG)
+	@exec ./$(BUILD_DIR)/gateway/otcgw --config $(CONFIG) --demo-credentials conf/demo-credentials.toml
 
 format:
 	@find common engine ledger gateway tools tests -name '*.h' -o -name '*.cc' | xargs clang-format -i

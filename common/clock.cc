@@ -36,7 +36,7 @@ Split split(TimeUs t) {
 
 std::string format_fix_timestamp_ms(TimeUs t) {
   const Split s = split(t);
-  char buf[32];
+  char buf[96];
   std::snprintf(buf, sizeof buf, "%04d%02d%02d-%02d:%02d:%02d.%03d", s.tm.tm_year + 1900, s.tm.tm_mon + 1,
                 s.tm.tm_mday, s.tm.tm_hour, s.tm.tm_min, s.tm.tm_sec, static_cast<int>(s.us / 1000));
   return buf;
@@ -44,7 +44,7 @@ std::string format_fix_timestamp_ms(TimeUs t) {
 
 std::string format_iso8601_us(TimeUs t) {
   const Split s = split(t);
-  char buf[40];
+  char buf[96];
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", s.tm.tm_year + 1900, s.tm.tm_mon + 1,
                 s.tm.tm_mday, s.tm.tm_hour, s.tm.tm_min, s.tm.tm_sec, static_cast<int>(s.us));
   return buf;

@@ -87,6 +87,7 @@ struct JournalRecord {
   QuoteId quote_id;
   OrderId order_id;
   ExecId exec_id;
+  std::string cl_ord_id;               // the client's ClOrdID (kOrderAccepted/kOrderRejected)
   std::string payload;                 // canonical JSON: sorted keys, integers only
   std::vector<Transfer> transfers;     // postings made by this record (fill, deposit)
   std::optional<Account> account;      // kAccountOpened

@@ -30,10 +30,13 @@ class Ledger {
   explicit Ledger(Journal* journal) : journal_(journal) {}
 
   // Rebuilds accounts and balances read back from the journal. REQUIRES: no account
-  // opened yet. Fails if the restored balances break an invariant.
+  // opened yet; each account's AssetId already mapped from its asset_code. Fails
+  // (kJournalHalted, detail names the broken invariant) if the restored balances break
+  // an invariant; the ledger is then left empty.
   [[nodiscard]] Status restore(const std::vector<RestoredAccount>& accounts, TransferId last_transfer_id);
 
   // The account of (owner, asset, purpose), opening (and journaling) it if new.
+  // REQUIRES: !journal->halted() when the account is new.
   AccountId open(const std::string& owner, AssetId asset, const std::string& asset_code, AccountPurpose purpose,
                  TimeUs now);
   // Returns AccountId(0) if no such account exists.
@@ -45,8 +48,14 @@ class Ledger {
 
   // Checks, then applies `transfers` and appends `record` (with the transfers, ids
   // filled in) to the journal. On a reject nothing changes.
+  // REQUIRES (asserted, our bugs, never client input): at most kPostingTransfersMax
+  // transfers; each amount > 0, id 0, debit != credit, both accounts open and of the
+  // transfer's asset; record.transfers empty.
+  // Rejects: kInsufficientFunds (a kClientAvailable balance would go negative after the
+  // whole posting), kBalanceOverflow (a balance would leave int64), kJournalHalted.
   [[nodiscard]] Status post(std::vector<Transfer> transfers, JournalRecord record);
 
+  // REQUIRES: `id` is open.
   Amount balance(AccountId id) const;
   const Account* account(AccountId id) const;
   std::vector<Account> accounts() const;
@@ -60,6 +69,19 @@ class Ledger {
     int64_t balance = 0;
   };
   static std::string key(const std::string& owner, const std::string& asset_code, AccountPurpose purpose);
+
+  // Named limit: a fill posts 2-3 transfers, a deposit 1.
+  static constexpr size_t kPostingTransfersMax = 64;
+  // One account touched by a posting: its summed delta and its balance afterwards.
+  struct Delta {
+    uint64_t account;
+    const Entry* entry;
+    int64_t delta;
+    int64_t balance_after;
+  };
+  // The validation shared by check() and post(); fills deltas[0..*count).
+  // REQUIRES: `deltas` has room for 2 * kPostingTransfersMax entries.
+  Status plan(const std::vector<Transfer>& transfers, Delta* deltas, size_t* count) const;
 
   Journal* journal_;
   std::unordered_map<uint64_t, Entry> accounts_;

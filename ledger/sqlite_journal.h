@@ -45,7 +45,8 @@ class SqliteJournal final : public Journal {
   SqliteJournal(const SqliteJournal&) = delete;
   SqliteJournal& operator=(const SqliteJournal&) = delete;
 
-  // Reads back what start-up needs. Call before the first append.
+  // Reads back what start-up needs. Call before the first append. Also checks each
+  // transfer against its accounts (same asset, distinct accounts) from the SQL side.
   [[nodiscard]] Status load(RecoveredState* out);
 
   uint64_t append(JournalRecord record) override;
@@ -60,6 +61,8 @@ class SqliteJournal final : public Journal {
   Status prepare_statements();
   Status write_pending();
   Status fail(const std::string& what);
+  Status init();                                        // PRAGMAs, schema, next_seq_
+  Status step_done(sqlite3_stmt* stmt, const std::string& what);  // one step, then reset
 
   sqlite3* db_;
   std::string path_;
@@ -71,6 +74,10 @@ class SqliteJournal final : public Journal {
   sqlite3_stmt* insert_account_ = nullptr;
   sqlite3_stmt* insert_transfer_ = nullptr;
   sqlite3_stmt* insert_trade_ = nullptr;
+  sqlite3_stmt* begin_ = nullptr;     // BEGIN IMMEDIATE
+  sqlite3_stmt* commit_ = nullptr;    // COMMIT
+  sqlite3_stmt* rollback_ = nullptr;  // ROLLBACK
+  std::string halt_reason_;           // the failure that halted the journal
 };
 
 }  // namespace otc::ledger

@@ -1,0 +1,200 @@
+// engine/engine.h: the trading engine: commands in, events out.
+//
+// Thread: ONE thread (the runner's) calls everything here. The engine knows nothing
+// of FIX, sockets, SQL or the wall clock: time comes from the injected Clock, ids from
+// counters restored from the journal, reference prices from PriceTick commands.
+//
+// Every command yields exactly one answer event (Quoted or QuoteRejected for a quote
+// request; OrderRejected, or OrderAccepted followed by Filled, for an order), and every
+// state change is appended to the journal before handle() returns. The caller commits
+// the journal and only then hands the events to anyone (runner.h).
+//
+// Invariants: a quote is executed at most once, by its owner, before it expires; every
+// fill posts balanced transfers; filled quantity never exceeds order quantity.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <variant>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/result.h"
+#include "common/types.h"
+#include "engine/price_feed.h"
+#include "engine/reference_data.h"
+#include "engine/rfq_book.h"
+#include "ledger/ledger.h"
+#include "ledger/sqlite_journal.h"
+
+namespace otc::engine {
+
+// ---- Commands -------------------------------------------------------------------
+
+// Prices and quantities arrive as the exact decimal text the client sent; the engine
+// converts them once against the instrument's grid.
+struct QuoteRequestCmd {
+  ClientId client;
+  std::string quote_req_id;
+  std::string symbol;
+  char side = 0;           // '1' buy, '2' sell, 0 = absent (two-way)
+  std::string qty_text;
+  int quote_type = 1;      // 1 = firm (tradeable); other values are rejected
+};
+
+struct NewOrderCmd {
+  ClientId client;
+  std::string cl_ord_id;
+  std::string symbol;
+  char side = 0;
+  char ord_type = 0;       // 'D' = previously quoted
+  std::string qty_text;
+  std::string price_text;  // empty when absent
+  std::string quote_id;    // empty when absent
+};
+
+struct PriceTickCmd {
+  PriceTick tick;
+};
+
+// Periodic housekeeping (quote expiry).
+struct TimerCmd {};
+
+using Command = std::variant<QuoteRequestCmd, NewOrderCmd, PriceTickCmd, TimerCmd>;
+
+// ---- Events ---------------------------------------------------------------------
+
+struct QuotedEvent {
+  ClientId client;
+  std::string quote_req_id;
+  QuoteId quote_id;
+  InstrumentId instrument;
+  std::optional<Side> side;
+  Qty qty;
+  std::optional<Price> bid;
+  std::optional<Price> offer;
+  TimeUs valid_until;
+  TimeUs ts;
+};
+
+struct QuoteRejectedEvent {
+  ClientId client;
+  std::string quote_req_id;
+  std::string symbol;
+  char side = 0;
+  std::string qty_text;
+  Reject reject;
+  TimeUs ts;
+};
+
+struct OrderAcceptedEvent {
+  ClientId client;
+  OrderId order_id;
+  ExecId exec_id;
+  std::string cl_ord_id;
+  InstrumentId instrument;
+  Side side;
+  char ord_type;
+  Qty qty;
+  Price price;
+  TimeUs ts;
+};
+
+struct OrderRejectedEvent {
+  ClientId client;
+  OrderId order_id;
+  ExecId exec_id;
+  std::string cl_ord_id;
+  std::string symbol;
+  char side = 0;
+  char ord_type = 0;
+  std::string qty_text;
+  std::string price_text;
+  Reject reject;
+  TimeUs ts;
+};
+
+struct FilledEvent {
+  ClientId client;
+  OrderId order_id;
+  ExecId exec_id;
+  std::string cl_ord_id;
+  InstrumentId instrument;
+  Side side;
+  char ord_type;
+  QuoteId quote_id;
+  Qty order_qty;
+  Price order_price;
+  Qty last_qty;
+  Price last_px;
+  Qty cum_qty;
+  Qty leaves_qty;
+  Price avg_px;
+  Amount notional;   // quote asset minor units
+  Amount fee;
+  TimeUs ts;
+};
+
+using Event = std::variant<QuotedEvent, QuoteRejectedEvent, OrderAcceptedEvent, OrderRejectedEvent, FilledEvent>;
+
+// ---- Engine ---------------------------------------------------------------------
+
+struct DemoFunding {
+  ClientId client;
+  AssetId asset;
+  Amount amount;
+};
+
+class Engine {
+ public:
+  Engine(const ReferenceData& ref, const Clock& clock, ledger::Ledger& ledger, ledger::Journal& journal);
+
+  // Rebuilds counters and ClOrdID history from a journal read back at start-up (the
+  // ledger's balances are restored separately), then opens any missing account.
+  // Call once, before handling commands; commit the journal afterwards.
+  [[nodiscard]] Status start(const ledger::RecoveredState& state);
+
+  // Credits a client from the external account (deposit), journaled.
+  [[nodiscard]] Status deposit(ClientId client, AssetId asset, Amount amount, const std::string& reference);
+
+  // Handles one command, appending its answer(s) to *out.
+  void handle(const Command& cmd, std::vector<Event>* out);
+
+  // The reference price of `inst`, if any.
+  std::optional<PriceTick> reference(InstrumentId inst) const;
+  const RfqBook& rfq_book() const { return rfq_; }
+
+ private:
+  void on_quote_request(const QuoteRequestCmd& c, std::vector<Event>* out);
+  void on_new_order(const NewOrderCmd& c, std::vector<Event>* out);
+  void on_price_tick(const PriceTickCmd& c);
+  void on_timer();
+
+  void reject_quote(const QuoteRequestCmd& c, Reject r, std::vector<Event>* out);
+  void reject_order(const NewOrderCmd& c, OrderId id, Reject r, std::vector<Event>* out);
+  // Checks the order against its quote and the client's funds; on success fills it.
+  Result<Ok> execute_quoted(const NewOrderCmd& c, OrderId id, std::vector<Event>* out);
+
+  void journal_quote_reject(const QuoteRequestCmd& c, const Reject& r);
+  TimeUs now() const { return clock_.now(); }
+
+  const ReferenceData& ref_;
+  const Clock& clock_;
+  ledger::Ledger& ledger_;
+  ledger::Journal& journal_;
+  RfqBook rfq_;
+  std::vector<std::optional<PriceTick>> refs_;            // by instrument
+  std::vector<std::unordered_set<std::string>> cl_ord_ids_;  // by client
+  // Accounts by asset: client available (by client), desk inventory, fees, external.
+  std::vector<std::vector<AccountId>> client_accounts_;
+  std::vector<AccountId> desk_accounts_;
+  std::vector<AccountId> fee_accounts_;
+  std::vector<AccountId> external_accounts_;
+  uint64_t next_quote_id_ = 1;
+  uint64_t next_order_id_ = 1;
+  uint64_t next_exec_id_ = 1;
+};
+
+}  // namespace otc::engine

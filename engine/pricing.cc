@@ -1,0 +1,138 @@
+#include "engine/pricing.h"
+
+#include <cassert>
+
+#include "common/checked.h"
+#include "common/decimal.h"
+
+namespace otc::engine {
+namespace {
+
+Reject decimal_reject(DecimalError e, RejectReason malformed, const std::string& what, const std::string& text,
+                      int scale) {
+  switch (e) {
+    case DecimalError::kTooPrecise:
+      return make_reject(malformed == RejectReason::kQtyMalformed ? RejectReason::kQtyOffLot : RejectReason::kPriceOffTick,
+                         what + " '" + text + "' has more than " + std::to_string(scale) + " decimals");
+    case DecimalError::kOverflow:
+      return make_reject(RejectReason::kNumberOutOfRange, what + " '" + text + "' is out of range");
+    case DecimalError::kEmpty:
+      return make_reject(RejectReason::kMissingField, what + " is empty");
+    case DecimalError::kMalformed:
+    case DecimalError::kOk:
+      break;
+  }
+  return make_reject(malformed, what + " '" + text + "' is not a plain decimal number");
+}
+
+__int128 pow10_i128(int e) {
+  assert(e >= 0 && e <= 36);
+  __int128 v = 1;
+  for (int i = 0; i < e; ++i) v *= 10;
+  return v;
+}
+
+}  // namespace
+
+Result<Qty> parse_qty(const ReferenceData& ref, const InstrumentSpec& inst, const std::string& text) {
+  const int scale = ref.asset(inst.base).decimals;
+  int64_t v = 0;
+  const DecimalError e = parse_decimal(text, scale, &v);
+  if (e != DecimalError::kOk) return decimal_reject(e, RejectReason::kQtyMalformed, "quantity", text, scale);
+  if (v == 0) return make_reject(RejectReason::kQtyZero, "quantity is zero");
+  if (v < 0) return make_reject(RejectReason::kQtyNegative, "quantity '" + text + "' is negative");
+  if (v % inst.lot.value != 0) {
+    return make_reject(RejectReason::kQtyOffLot, "quantity " + text + " is not a multiple of the lot step " +
+                                                     format_qty(ref, inst, inst.lot));
+  }
+  if (v < inst.min_qty.value) {
+    return make_reject(RejectReason::kQtyBelowMin, "quantity " + text + " is below the minimum " +
+                                                       format_qty(ref, inst, inst.min_qty) + " for " + inst.symbol);
+  }
+  if (v > inst.max_qty.value) {
+    return make_reject(RejectReason::kQtyAboveMax, "quantity " + text + " is above the maximum " +
+                                                       format_qty(ref, inst, inst.max_qty) + " for " + inst.symbol);
+  }
+  return Qty(v);
+}
+
+Result<Price> parse_price(const InstrumentSpec& inst, const std::string& text) {
+  int64_t v = 0;
+  const DecimalError e = parse_decimal(text, inst.price_decimals, &v);
+  if (e != DecimalError::kOk) {
+    return decimal_reject(e, RejectReason::kPriceMalformed, "price", text, inst.price_decimals);
+  }
+  if (v <= 0) return make_reject(RejectReason::kPriceNotPositive, "price '" + text + "' is not positive");
+  if (v % inst.tick != 0) {
+    return make_reject(RejectReason::kPriceOffTick, "price " + text + " is not a multiple of the tick " +
+                                                        format_decimal(inst.tick, inst.price_decimals));
+  }
+  return Price(v);
+}
+
+std::string format_qty(const ReferenceData& ref, const InstrumentSpec& inst, Qty q) {
+  return format_decimal(q.value, ref.asset(inst.base).decimals);
+}
+
+std::string format_price(const InstrumentSpec& inst, Price p) { return format_decimal(p.value, inst.price_decimals); }
+
+Result<TwoWayPrice> price_for(const InstrumentSpec& inst, const TierSpec& tier, Price mid, Qty qty) {
+  assert(mid.value > 0);
+  assert(inst.tick > 0);
+  int64_t spread = tier.half_spread_for(inst.id);
+  for (const SizeBand& b : inst.size_bands) {
+    if (qty.value >= b.min_qty.value) spread = tier.half_spread_for(inst.id) + b.add_cbps;
+  }
+  assert(spread >= 0);
+  if (spread >= kCbpsPerUnit) return make_reject(RejectReason::kNoReferencePrice, "configured spread is 100% or more");
+  TwoWayPrice out;
+  out.spread_cbps = spread;
+  int64_t raw_bid = 0;
+  int64_t raw_offer = 0;
+  if (!mul_div(mid.value, kCbpsPerUnit - spread, kCbpsPerUnit, Rounding::kDown, &raw_bid) ||
+      !mul_div(mid.value, kCbpsPerUnit + spread, kCbpsPerUnit, Rounding::kUp, &raw_offer)) {
+    return make_reject(RejectReason::kNumberOutOfRange, "price out of range");
+  }
+  const int64_t bid = raw_bid / inst.tick * inst.tick;  // floor: raw_bid >= 0
+  int64_t offer = (raw_offer / inst.tick) * inst.tick;
+  if (offer < raw_offer && !checked_add(offer, inst.tick, &offer)) {
+    return make_reject(RejectReason::kNumberOutOfRange, "price out of range");
+  }
+  if (bid > 0) out.bid = Price(bid);
+  out.offer = Price(offer);
+  assert(!out.bid || out.bid->value <= mid.value);
+  assert(out.offer.value >= mid.value);
+  return out;
+}
+
+Result<Amount> notional(const ReferenceData& ref, const InstrumentSpec& inst, Qty qty, Price px, Side client_side) {
+  assert(qty.value >= 0 && px.value >= 0);
+  const int base_dec = ref.asset(inst.base).decimals;
+  const int quote_dec = ref.asset(inst.quote).decimals;
+  const int e = base_dec + inst.price_decimals - quote_dec;
+  const __int128 product = static_cast<__int128>(qty.value) * static_cast<__int128>(px.value);
+  __int128 result;
+  if (e >= 0) {
+    const __int128 d = pow10_i128(e);
+    result = product / d;
+    if (client_side == Side::kBuy && product % d != 0) result += 1;
+  } else {
+    const __int128 m = pow10_i128(-e);
+    if (product > static_cast<__int128>(INT64_MAX) / m) {
+      return make_reject(RejectReason::kNotionalOverflow, "notional out of range");
+    }
+    result = product * m;
+  }
+  if (result > INT64_MAX) return make_reject(RejectReason::kNotionalOverflow, "notional out of range");
+  return Amount(static_cast<int64_t>(result));
+}
+
+Result<Amount> fee(const TierSpec& tier, Amount notional_amount) {
+  int64_t f = 0;
+  if (!mul_div(notional_amount.value, tier.fee_cbps, kCbpsPerUnit, Rounding::kUp, &f)) {
+    return make_reject(RejectReason::kNotionalOverflow, "fee out of range");
+  }
+  return Amount(f);
+}
+
+}  // namespace otc::engine

@@ -1,0 +1,108 @@
+// engine/reference_data.h: assets, instruments, tiers and clients, validated.
+//
+// Built once at start-up (gateway/config.cc reads conf/*.toml into it) and read-only
+// afterwards, so any thread may read it. Amount scales: every asset has `decimals`,
+// its ledger minor unit (USD 2, BTC 8, ETH 9: the ledger keeps ETH in gwei, see
+// ledger/FORMAT.md). Prices are integers at the instrument's `price_decimals`.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "common/types.h"
+
+namespace otc::engine {
+
+// Named limits; relations between them are asserted where they are used.
+inline constexpr int kAssetDecimalsMax = 18;
+inline constexpr int kPriceDecimalsMax = 12;
+inline constexpr size_t kClOrdIdLengthMax = 64;
+inline constexpr size_t kQuoteReqIdLengthMax = 64;
+inline constexpr int64_t kCbpsPerUnit = 1'000'000;  // 1 bp = 100 cbps; 1.0 = 1e6 cbps
+
+struct AssetSpec {
+  AssetId id;
+  std::string code;   // "BTC"
+  int decimals = 0;   // ledger minor units per unit = 10^decimals
+  std::string kind;   // "fiat", "crypto", "stablecoin"
+};
+
+// Size ladder step: quantities >= min_qty pay add_cbps on top of the half-spread.
+struct SizeBand {
+  Qty min_qty;
+  int64_t add_cbps = 0;
+};
+
+struct InstrumentSpec {
+  InstrumentId id;
+  std::string symbol;  // "BTC/USD"
+  AssetId base;
+  AssetId quote;
+  int price_decimals = 0;
+  int64_t tick = 1;    // price grid step, in price units (10^-price_decimals)
+  Qty lot;             // quantity grid step, base minor units
+  Qty min_qty;
+  Qty max_qty;
+  std::vector<SizeBand> size_bands;  // ascending min_qty
+  // Simulated reference feed parameters.
+  Price initial_mid;
+  int64_t step_cbps = 0;             // max move per feed step
+};
+
+struct TierSpec {
+  uint32_t id = 0;
+  std::string name;
+  int64_t half_spread_cbps = 0;                             // default for every instrument
+  std::unordered_map<uint16_t, int64_t> half_spread_by_instrument_cbps;
+  int64_t fee_cbps = 0;                                      // on notional, in quote asset
+  int64_t quote_ttl_ms = 0;
+
+  int64_t half_spread_for(InstrumentId i) const {
+    auto it = half_spread_by_instrument_cbps.find(i.value);
+    return it == half_spread_by_instrument_cbps.end() ? half_spread_cbps : it->second;
+  }
+};
+
+struct ClientSpec {
+  ClientId id;
+  std::string code;        // our client id, "ACME"; also the ledger owner
+  std::string legal_name;
+  uint32_t tier = 0;
+};
+
+struct EngineLimits {
+  int64_t price_age_max_ms = 2000;   // firm quotes need a reference price this fresh
+  size_t live_quotes_max = 100000;   // whole book
+  size_t retired_quotes_max = 100000;  // executed/expired ids remembered for precise rejects
+  size_t cl_ord_ids_per_client_max = 1000000;
+};
+
+class ReferenceData {
+ public:
+  std::vector<AssetSpec> assets;
+  std::vector<InstrumentSpec> instruments;
+  std::vector<TierSpec> tiers;
+  std::vector<ClientSpec> clients;
+  EngineLimits limits;
+
+  // Builds the lookup indexes. Call after filling the vectors.
+  void index();
+
+  const AssetSpec& asset(AssetId id) const { return assets.at(id.value); }
+  const InstrumentSpec& instrument(InstrumentId id) const { return instruments.at(id.value); }
+  const ClientSpec& client(ClientId id) const { return clients.at(id.value); }
+  const TierSpec& tier_of(ClientId id) const { return tiers.at(client(id).tier); }
+
+  const InstrumentSpec* find_instrument(const std::string& symbol) const;
+  const AssetSpec* find_asset(const std::string& code) const;
+  const ClientSpec* find_client(const std::string& code) const;
+
+ private:
+  std::unordered_map<std::string, uint16_t> instrument_by_symbol_;
+  std::unordered_map<std::string, uint16_t> asset_by_code_;
+  std::unordered_map<std::string, uint32_t> client_by_code_;
+};
+
+}  // namespace otc::engine

@@ -1,0 +1,73 @@
+// engine/rfq_book.h: firm quotes we gave, until they are executed or expire.
+//
+// A quote is executable once, by the client it was given to, while now < valid_until.
+// Executed and expired quotes are remembered (up to retired_quotes_max, oldest
+// forgotten first) so that a late order gets the precise reason rather than
+// "unknown quote". Engine thread only.
+#pragma once
+
+#include <deque>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "common/result.h"
+#include "common/types.h"
+
+namespace otc::engine {
+
+struct Quote {
+  QuoteId id;
+  ClientId client;
+  InstrumentId instrument;
+  std::optional<Side> side;   // the client's intended side; empty = two-way
+  Qty qty;
+  std::optional<Price> bid;   // the desk buys (client sells) at bid
+  std::optional<Price> offer; // the desk sells (client buys) at offer
+  Price mid;
+  TimeUs created;
+  TimeUs valid_until;
+  std::string quote_req_id;
+
+  // The price at which the client trades on `client_side`, if quoted.
+  std::optional<Price> price_for(Side client_side) const { return client_side == Side::kBuy ? offer : bid; }
+};
+
+enum class RetiredState : uint8_t { kExecuted = 1, kExpired = 2 };
+
+class RfqBook {
+ public:
+  RfqBook(size_t live_max, size_t retired_max) : live_max_(live_max), retired_max_(retired_max) {}
+
+  bool full() const { return live_.size() >= live_max_; }
+  // REQUIRES: !full() and an id never used before.
+  void add(Quote q);
+
+  // The live quote `id` if `client` may execute it at `now`; else the precise reason:
+  // unknown, of another client, already executed, expired.
+  Result<const Quote*> executable(QuoteId id, ClientId client, TimeUs now) const;
+
+  // Marks a live quote executed (single use). REQUIRES: live.
+  void mark_executed(QuoteId id);
+
+  // Retires every live quote with valid_until <= now. Returns how many.
+  size_t expire(TimeUs now);
+
+  size_t live_count() const { return live_.size(); }
+
+ private:
+  struct Retired {
+    ClientId client;
+    RetiredState state;
+    TimeUs valid_until;
+  };
+  void retire(QuoteId id, const Quote& q, RetiredState s);
+
+  size_t live_max_;
+  size_t retired_max_;
+  std::unordered_map<QuoteId, Quote> live_;
+  std::unordered_map<QuoteId, Retired> retired_;
+  std::deque<QuoteId> retired_order_;
+};
+
+}  // namespace otc::engine

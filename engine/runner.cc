@@ -1,0 +1,144 @@
+#include "engine/runner.h"
+
+#include <cassert>
+#include <chrono>
+#include <cstdio>
+
+#include "engine/pricing.h"
+
+namespace otc::engine {
+
+Runner::Runner(const ReferenceData& ref, Engine& engine, ledger::Journal& journal, const Clock& clock,
+               PriceSource* feed, EventSink& sink, RunnerConfig config)
+    : ref_(ref), engine_(engine), journal_(journal), clock_(clock), feed_(feed), sink_(sink), config_(config) {
+  assert(config_.queue_capacity > 0);
+  assert(config_.batch_max > 0);
+  assert(config_.feed_interval_ms > 0 && config_.timer_interval_ms > 0);
+}
+
+Runner::~Runner() { stop(); }
+
+void Runner::start() {
+  assert(!thread_.joinable());
+  feed_prices(clock_.now());
+  thread_ = std::thread([this] { run(); });
+}
+
+void Runner::stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+bool Runner::submit(Command cmd) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stopping_ || queue_.size() >= config_.queue_capacity) return false;
+    queue_.push_back(std::move(cmd));
+  }
+  cv_.notify_one();
+  return true;
+}
+
+std::string Runner::halt_reason() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return halt_reason_;
+}
+
+size_t Runner::queue_depth() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return queue_.size();
+}
+
+void Runner::feed_prices(TimeUs now) {
+  if (feed_ == nullptr) return;
+  std::vector<Event> none;
+  for (const PriceTick& t : feed_->step(now)) engine_.handle(PriceTickCmd{t}, &none);
+  assert(none.empty());
+}
+
+void Runner::run() {
+  using Steady = std::chrono::steady_clock;
+  const auto feed_every = std::chrono::milliseconds(config_.feed_interval_ms);
+  const auto timer_every = std::chrono::milliseconds(config_.timer_interval_ms);
+  auto next_feed = Steady::now() + feed_every;
+  auto next_timer = Steady::now() + timer_every;
+  std::vector<Command> batch;
+  std::vector<Event> events;
+  batch.reserve(config_.batch_max);
+  for (;;) {
+    bool stopping = false;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      cv_.wait_until(lock, std::min(next_feed, next_timer), [&] { return stopping_ || !queue_.empty(); });
+      stopping = stopping_;
+      while (!queue_.empty() && batch.size() < config_.batch_max) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    const auto steady_now = Steady::now();
+    if (steady_now >= next_feed) {
+      feed_prices(clock_.now());
+      next_feed = steady_now + feed_every;
+    }
+    if (steady_now >= next_timer) {
+      std::vector<Event> none;
+      engine_.handle(TimerCmd{}, &none);
+      next_timer = steady_now + timer_every;
+    }
+    process(batch, events);
+    batch.clear();
+    if (stopping) {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (queue_.empty()) return;
+    }
+  }
+}
+
+void Runner::process(std::vector<Command>& batch, std::vector<Event>& events) {
+  events.clear();
+  for (const Command& c : batch) engine_.handle(c, &events);
+  if (journal_.pending() > 0 && !journal_.halted()) {
+    Status s = journal_.commit();
+    if (!s.ok()) {
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        halt_reason_ = s.reject().detail;
+      }
+      halted_.store(true, std::memory_order_release);
+      std::fprintf(stderr, "otcgw: JOURNAL HALTED, refusing new business: %s\n", s.reject().detail.c_str());
+      rewrite_as_halted(events);
+    }
+  }
+  if (!events.empty()) sink_.deliver(events);
+}
+
+void Runner::rewrite_as_halted(std::vector<Event>& events) const {
+  const Reject halted = make_reject(RejectReason::kJournalHalted, "journal commit failed; request not executed");
+  std::vector<Event> out;
+  out.reserve(events.size());
+  for (Event& e : events) {
+    if (auto* q = std::get_if<QuotedEvent>(&e)) {
+      const InstrumentSpec& inst = ref_.instrument(q->instrument);
+      const char side = q->side ? (*q->side == Side::kBuy ? '1' : '2') : 0;
+      out.push_back(QuoteRejectedEvent{q->client, q->quote_req_id, inst.symbol, side, format_qty(ref_, inst, q->qty),
+                                       halted, q->ts});
+    } else if (auto* a = std::get_if<OrderAcceptedEvent>(&e)) {
+      const InstrumentSpec& inst = ref_.instrument(a->instrument);
+      out.push_back(OrderRejectedEvent{a->client, a->order_id, a->exec_id, a->cl_ord_id, inst.symbol,
+                                       a->side == Side::kBuy ? '1' : '2', a->ord_type, format_qty(ref_, inst, a->qty),
+                                       format_price(inst, a->price), halted, a->ts});
+    } else if (std::holds_alternative<FilledEvent>(e)) {
+      // The order's one answer is the reject above: the fill never became durable.
+    } else {
+      out.push_back(std::move(e));
+    }
+  }
+  events.swap(out);
+}
+
+}  // namespace otc::engine

@@ -1,0 +1,142 @@
+// gateway/bridge.h: the boundary between the FIX side (C++14, QuickFIX) and the core
+// (C++20: config, engine, ledger).
+//
+// This header must compile as C++14 and include nothing of QuickFIX or of the engine.
+// Requests cross as raw field text (the core converts decimals exactly, once); answers
+// come back as FIX-ready values (decimal text, FIX enum codes, FIX timestamps), already
+// mapped from our RejectReason by the core.
+//
+// Threads: submit_* may be called from any session thread. Outbound methods are called
+// on the engine thread, only after the journal commit that holds what they report.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace otc {
+namespace gw {
+
+struct SessionEntry {
+  std::string client_code;     // our client id, "ACME"
+  std::string client_comp_id;  // the client's SenderCompID
+  std::string username;
+  std::string password_hash;
+};
+
+struct QuoteRequestMsg {
+  std::string client_code;
+  std::string quote_req_id;
+  std::string symbol;
+  char side = 0;            // 0 when absent
+  std::string order_qty;    // "" when absent
+  int quote_type = -1;      // -1 when absent
+};
+
+struct NewOrderMsg {
+  std::string client_code;
+  std::string cl_ord_id;
+  std::string symbol;
+  char side = 0;
+  char ord_type = 0;
+  std::string order_qty;
+  std::string price;        // "" when absent
+  std::string quote_id;     // "" when absent
+};
+
+struct QuoteOut {
+  std::string client_code;
+  std::string quote_req_id;
+  std::string quote_id;
+  std::string symbol;
+  char side = 0;            // 0 for a two-way quote
+  std::string order_qty;
+  std::string bid_px;       // "" when not quoted
+  std::string offer_px;
+  std::string bid_size;
+  std::string offer_size;
+  std::string valid_until;  // FIX UTCTimestamp, ms
+  std::string transact_time;
+};
+
+struct QuoteRejectOut {
+  std::string client_code;
+  std::string quote_req_id;
+  std::string symbol;
+  char side = 0;
+  std::string order_qty;
+  int reason = 99;          // QuoteRequestRejectReason(658)
+  std::string text;         // "<our code> <name>: detail"
+};
+
+struct ExecReportOut {
+  std::string client_code;
+  std::string order_id;
+  std::string exec_id;
+  std::string cl_ord_id;
+  char exec_type = '0';
+  char ord_status = '0';
+  std::string symbol;
+  char side = '1';
+  char ord_type = 0;        // 0 when unknown
+  std::string order_qty;    // "" when unknown (reject of an unparsable quantity)
+  std::string price;        // "" when absent
+  std::string last_qty;     // "" unless a fill
+  std::string last_px;
+  std::string cum_qty;
+  std::string leaves_qty;
+  std::string avg_px;
+  int ord_rej_reason = -1;  // OrdRejReason(103), -1 when not a reject
+  std::string text;
+  std::string transact_time;
+};
+
+class Outbound {
+ public:
+  virtual ~Outbound() {}
+  virtual void send_quote(const QuoteOut& q) = 0;
+  virtual void send_quote_reject(const QuoteRejectOut& r) = 0;
+  virtual void send_exec_report(const ExecReportOut& e) = 0;
+};
+
+struct Options {
+  std::string config_path;
+  std::string state_dir;      // overrides the config's state_dir when not empty
+  std::string listen_address; // overrides when not empty
+  int listen_port = -1;       // overrides when >= 0 (0 = pick a free port)
+  std::string demo_credentials_path;
+};
+
+class Core {
+ public:
+  virtual ~Core() {}
+  // Starts the engine thread. REQUIRES: set_outbound() called.
+  virtual void start() = 0;
+  virtual void stop() = 0;
+  virtual void set_outbound(Outbound* out) = 0;
+
+  // Non-blocking. False when the engine cannot take it now (queue full, journal halted
+  // or stopping); *why then says so, and the caller answers the client with it.
+  virtual bool submit_quote_request(const QuoteRequestMsg& m, std::string* why) = 0;
+  virtual bool submit_new_order(const NewOrderMsg& m, std::string* why) = 0;
+
+  virtual const std::vector<SessionEntry>& sessions() const = 0;
+  // Checks a logon's credentials. Empty result = accepted; else the Text for Logout.
+  virtual std::string check_logon(const std::string& client_comp_id, const std::string& username,
+                                  const std::string& password, bool has_username, bool has_password) const = 0;
+
+  virtual std::string listen_address() const = 0;
+  virtual int listen_port() const = 0;
+  virtual std::string fix_settings_path() const = 0;
+  virtual std::string state_dir() const = 0;
+  virtual std::string journal_path() const = 0;
+  // Lines for the start-up banner (demo sessions with their passwords when loaded).
+  virtual std::vector<std::string> banner() const = 0;
+};
+
+// Loads config, opens (or creates) and recovers the journal, funds demo clients on a
+// new journal. Returns null and says why in *error on any failure.
+std::unique_ptr<Core> create_core(const Options& options, std::string* error);
+
+}  // namespace gw
+}  // namespace otc

@@ -1,0 +1,318 @@
+#include "gateway/config.h"
+
+#include <filesystem>
+#include <set>
+#include <toml++/toml.h>
+
+#include "common/decimal.h"
+#include "common/password.h"
+
+namespace otc::gw {
+namespace fs = std::filesystem;
+namespace {
+
+// Thrown only inside this file and caught in load_config: config errors abort the load.
+struct ConfigError {
+  std::string what;
+};
+
+[[noreturn]] void fail(const std::string& where, const std::string& what) { throw ConfigError{where + ": " + what}; }
+
+const toml::table& table_at(const toml::table& t, const std::string& key, const std::string& where) {
+  const toml::table* sub = t[key].as_table();
+  if (sub == nullptr) fail(where + "." + key, "missing table");
+  return *sub;
+}
+
+std::string str(const toml::table& t, const std::string& key, const std::string& where) {
+  auto v = t[key].value<std::string>();
+  if (!v) fail(where + "." + key, "missing or not a string");
+  if (v->empty()) fail(where + "." + key, "must not be empty");
+  return *v;
+}
+
+std::string str_or(const toml::table& t, const std::string& key, const std::string& dflt) {
+  return t[key].value<std::string>().value_or(dflt);
+}
+
+int64_t integer(const toml::table& t, const std::string& key, const std::string& where, int64_t lo, int64_t hi) {
+  auto v = t[key].value<int64_t>();
+  if (!v) fail(where + "." + key, "missing or not an integer");
+  if (*v < lo || *v > hi) fail(where + "." + key, "must be in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
+  return *v;
+}
+
+int64_t integer_or(const toml::table& t, const std::string& key, const std::string& where, int64_t dflt, int64_t lo,
+                   int64_t hi) {
+  if (!t.contains(key)) return dflt;
+  return integer(t, key, where, lo, hi);
+}
+
+// A decimal string at `scale`, exactly (no rounding), optionally > 0.
+int64_t decimal(const std::string& text, int scale, const std::string& where, bool positive) {
+  int64_t v = 0;
+  const DecimalError e = parse_decimal(text, scale, &v);
+  if (e != DecimalError::kOk) {
+    fail(where, "'" + text + "' is not a decimal with at most " + std::to_string(scale) +
+                    " decimals (" + decimal_error_name(e) + ")");
+  }
+  if (positive && v <= 0) fail(where, "'" + text + "' must be positive");
+  if (!positive && v < 0) fail(where, "'" + text + "' must not be negative");
+  return v;
+}
+
+int64_t bps_to_cbps(const toml::table& t, const std::string& key, const std::string& where) {
+  return decimal(str(t, key, where), 2, where + "." + key, false);
+}
+
+const toml::array& array_at(const toml::table& t, const std::string& key, const std::string& where) {
+  const toml::array* a = t[key].as_array();
+  if (a == nullptr || a->empty()) fail(where + "." + key, "missing or empty array of tables");
+  return *a;
+}
+
+std::string resolve(const fs::path& base, const std::string& p) {
+  fs::path path(p);
+  if (path.is_relative()) path = base / path;
+  return path.lexically_normal().string();
+}
+
+void load_assets(const toml::table& root, GatewayConfig* c) {
+  for (const toml::node& n : array_at(root, "assets", "")) {
+    const std::string where = "assets[" + std::to_string(c->ref.assets.size()) + "]";
+    const toml::table* t = n.as_table();
+    if (t == nullptr) fail(where, "not a table");
+    engine::AssetSpec a;
+    a.id = AssetId(static_cast<uint16_t>(c->ref.assets.size()));
+    a.code = str(*t, "code", where);
+    a.decimals = static_cast<int>(integer(*t, "decimals", where, 0, engine::kAssetDecimalsMax));
+    a.kind = str(*t, "kind", where);
+    if (a.kind != "fiat" && a.kind != "crypto" && a.kind != "stablecoin") {
+      fail(where + ".kind", "must be fiat, crypto or stablecoin");
+    }
+    for (const auto& other : c->ref.assets) {
+      if (other.code == a.code) fail(where + ".code", "duplicate asset " + a.code);
+    }
+    c->ref.assets.push_back(a);
+  }
+}
+
+void load_instruments(const toml::table& root, GatewayConfig* c) {
+  for (const toml::node& n : array_at(root, "instruments", "")) {
+    const std::string where = "instruments[" + std::to_string(c->ref.instruments.size()) + "]";
+    const toml::table* t = n.as_table();
+    if (t == nullptr) fail(where, "not a table");
+    engine::InstrumentSpec i;
+    i.id = InstrumentId(static_cast<uint16_t>(c->ref.instruments.size()));
+    i.symbol = str(*t, "symbol", where);
+    const std::string base = str(*t, "base", where);
+    const std::string quote = str(*t, "quote", where);
+    if (i.symbol != base + "/" + quote) fail(where + ".symbol", "must be base/quote ('" + base + "/" + quote + "')");
+    const engine::AssetSpec* b = c->ref.find_asset(base);
+    const engine::AssetSpec* q = c->ref.find_asset(quote);
+    if (b == nullptr) fail(where + ".base", "unknown asset " + base);
+    if (q == nullptr) fail(where + ".quote", "unknown asset " + quote);
+    i.base = b->id;
+    i.quote = q->id;
+    i.price_decimals = static_cast<int>(integer(*t, "price_decimals", where, 0, engine::kPriceDecimalsMax));
+    i.tick = decimal(str(*t, "tick", where), i.price_decimals, where + ".tick", true);
+    i.lot = Qty(decimal(str(*t, "lot", where), b->decimals, where + ".lot", true));
+    i.min_qty = Qty(decimal(str(*t, "min_qty", where), b->decimals, where + ".min_qty", true));
+    i.max_qty = Qty(decimal(str(*t, "max_qty", where), b->decimals, where + ".max_qty", true));
+    if (i.min_qty.value % i.lot.value != 0) fail(where + ".min_qty", "must be a multiple of lot");
+    if (i.max_qty.value % i.lot.value != 0) fail(where + ".max_qty", "must be a multiple of lot");
+    if (i.max_qty < i.min_qty) fail(where + ".max_qty", "must be >= min_qty");
+    if (b->decimals + i.price_decimals - q->decimals > 36 || b->decimals + i.price_decimals - q->decimals < -18) {
+      fail(where, "decimals of base, quote and price are too far apart");
+    }
+    i.initial_mid = Price(decimal(str(*t, "initial_mid", where), i.price_decimals, where + ".initial_mid", true));
+    if (i.initial_mid.value % i.tick != 0) fail(where + ".initial_mid", "must be on the tick grid");
+    i.step_cbps = bps_to_cbps(*t, "step_bps", where);
+    if (i.step_cbps > 10000) fail(where + ".step_bps", "must be <= 100");
+    if (const toml::array* bands = (*t)["size_bands"].as_array()) {
+      for (const toml::node& bn : *bands) {
+        const std::string bw = where + ".size_bands[" + std::to_string(i.size_bands.size()) + "]";
+        const toml::table* bt = bn.as_table();
+        if (bt == nullptr) fail(bw, "not a table");
+        engine::SizeBand sb;
+        sb.min_qty = Qty(decimal(str(*bt, "min_qty", bw), b->decimals, bw + ".min_qty", true));
+        sb.add_cbps = bps_to_cbps(*bt, "add_bps", bw);
+        if (!i.size_bands.empty() && sb.min_qty <= i.size_bands.back().min_qty) {
+          fail(bw + ".min_qty", "bands must be in increasing min_qty order");
+        }
+        i.size_bands.push_back(sb);
+      }
+    }
+    if (c->ref.find_instrument(i.symbol) != nullptr) fail(where + ".symbol", "duplicate instrument " + i.symbol);
+    c->ref.instruments.push_back(i);
+    c->ref.index();
+  }
+}
+
+void load_tiers(const toml::table& root, GatewayConfig* c) {
+  for (const toml::node& n : array_at(root, "tiers", "")) {
+    const std::string where = "tiers[" + std::to_string(c->ref.tiers.size()) + "]";
+    const toml::table* t = n.as_table();
+    if (t == nullptr) fail(where, "not a table");
+    engine::TierSpec tier;
+    tier.id = static_cast<uint32_t>(c->ref.tiers.size());
+    tier.name = str(*t, "name", where);
+    tier.half_spread_cbps = bps_to_cbps(*t, "half_spread_bps", where);
+    tier.fee_cbps = bps_to_cbps(*t, "fee_bps", where);
+    if (tier.half_spread_cbps >= 100000 || tier.fee_cbps >= 100000) fail(where, "spread and fee must be < 1000 bps");
+    tier.quote_ttl_ms = integer(*t, "quote_ttl_ms", where, 100, 600000);
+    if (const toml::table* by = (*t)["half_spread_bps_by_instrument"].as_table()) {
+      for (const auto& [key, node] : *by) {
+        const std::string sym(key.str());
+        const std::string w = where + ".half_spread_bps_by_instrument." + sym;
+        const engine::InstrumentSpec* inst = c->ref.find_instrument(sym);
+        if (inst == nullptr) fail(w, "unknown instrument");
+        auto v = node.value<std::string>();
+        if (!v) fail(w, "must be a decimal string");
+        const int64_t cbps = decimal(*v, 2, w, false);
+        if (cbps >= 100000) fail(w, "must be < 1000 bps");
+        tier.half_spread_by_instrument_cbps[inst->id.value] = cbps;
+      }
+    }
+    for (const auto& other : c->ref.tiers) {
+      if (other.name == tier.name) fail(where + ".name", "duplicate tier " + tier.name);
+    }
+    c->ref.tiers.push_back(tier);
+  }
+}
+
+void load_clients(const toml::table& root, GatewayConfig* c) {
+  std::set<std::string> comp_ids;
+  std::set<std::string> usernames;
+  for (const toml::node& n : array_at(root, "clients", "")) {
+    const std::string where = "clients[" + std::to_string(c->ref.clients.size()) + "]";
+    const toml::table* t = n.as_table();
+    if (t == nullptr) fail(where, "not a table");
+    engine::ClientSpec cl;
+    cl.id = ClientId(static_cast<uint32_t>(c->ref.clients.size()));
+    cl.code = str(*t, "id", where);
+    for (char ch : cl.code) {
+      if (!((ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_' || ch == '-')) {
+        fail(where + ".id", "only A-Z, 0-9, '_' and '-' allowed");
+      }
+    }
+    if (cl.code == "DESK" || cl.code == "FEES" || cl.code == "EXTERNAL") fail(where + ".id", "reserved owner name");
+    cl.legal_name = str(*t, "legal_name", where);
+    const std::string tier = str(*t, "tier", where);
+    bool found = false;
+    for (const auto& tr : c->ref.tiers) {
+      if (tr.name == tier) {
+        cl.tier = tr.id;
+        found = true;
+      }
+    }
+    if (!found) fail(where + ".tier", "unknown tier " + tier);
+    if (c->ref.find_client(cl.code) != nullptr) fail(where + ".id", "duplicate client " + cl.code);
+    ClientCredentials cred;
+    cred.client_code = cl.code;
+    cred.sender_comp_id = str(*t, "sender_comp_id", where);
+    cred.username = str(*t, "username", where);
+    cred.password_hash = str(*t, "password_hash", where);
+    std::string why;
+    if (!password_hash_well_formed(cred.password_hash, &why)) fail(where + ".password_hash", why);
+    if (!comp_ids.insert(cred.sender_comp_id).second) fail(where + ".sender_comp_id", "duplicate " + cred.sender_comp_id);
+    if (!usernames.insert(cred.username).second) fail(where + ".username", "duplicate " + cred.username);
+    if (const toml::table* bal = (*t)["demo_balances"].as_table()) {
+      for (const auto& [key, node] : *bal) {
+        const std::string code(key.str());
+        const std::string w = where + ".demo_balances." + code;
+        const engine::AssetSpec* a = c->ref.find_asset(code);
+        if (a == nullptr) fail(w, "unknown asset");
+        auto v = node.value<std::string>();
+        if (!v) fail(w, "must be a decimal string");
+        const int64_t amount = decimal(*v, a->decimals, w, true);
+        c->demo_balances.push_back(DemoBalance{cl.id, a->id, Amount(amount), *v});
+      }
+    }
+    c->ref.clients.push_back(cl);
+    c->credentials.push_back(cred);
+    c->ref.index();
+  }
+}
+
+void load(const std::string& path, GatewayConfig* c) {
+  toml::table root;
+  try {
+    root = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    fail(path, std::string(e.description()) + " at line " + std::to_string(e.source().begin.line));
+  }
+  const fs::path dir = fs::absolute(fs::path(path)).parent_path();
+  c->config_path = fs::absolute(fs::path(path)).lexically_normal().string();
+
+  const toml::table& gw = table_at(root, "gateway", "");
+  c->listen_address = str_or(gw, "listen_address", "127.0.0.1");
+  c->listen_port = static_cast<int>(integer(gw, "listen_port", "gateway", 0, 65535));
+  c->fix_settings_path = resolve(dir, str(gw, "fix_settings", "gateway"));
+  c->state_dir = resolve(dir, str(gw, "state_dir", "gateway"));
+  c->journal_path = resolve(fs::path(c->state_dir), str(gw, "journal", "gateway"));
+
+  const toml::table& en = table_at(root, "engine", "");
+  c->runner.queue_capacity = static_cast<size_t>(integer(en, "queue_capacity", "engine", 1, 1 << 24));
+  c->runner.batch_max = static_cast<size_t>(integer(en, "batch_max", "engine", 1, 1 << 20));
+  c->runner.feed_interval_ms = integer(en, "feed_interval_ms", "engine", 1, 60000);
+  c->runner.timer_interval_ms = integer(en, "timer_interval_ms", "engine", 1, 60000);
+  c->feed_seed = static_cast<uint64_t>(integer(en, "feed_seed", "engine", 0, INT64_MAX));
+  c->ref.limits.price_age_max_ms = integer(en, "price_age_max_ms", "engine", 1, 3600000);
+  c->ref.limits.live_quotes_max = static_cast<size_t>(integer(en, "live_quotes_max", "engine", 1, 1 << 24));
+  c->ref.limits.retired_quotes_max =
+      static_cast<size_t>(integer_or(en, "retired_quotes_max", "engine", 100000, 0, 1 << 24));
+  c->ref.limits.cl_ord_ids_per_client_max =
+      static_cast<size_t>(integer_or(en, "cl_ord_ids_per_client_max", "engine", 1000000, 1, 1 << 26));
+  if (c->ref.limits.price_age_max_ms < c->runner.feed_interval_ms) {
+    fail("engine.price_age_max_ms", "must be >= feed_interval_ms or no quote is ever firm");
+  }
+
+  load_assets(root, c);
+  c->ref.index();
+  load_instruments(root, c);
+  load_tiers(root, c);
+  load_clients(root, c);
+  c->ref.index();
+}
+
+}  // namespace
+
+bool load_config(const std::string& path, GatewayConfig* out, std::string* error) {
+  GatewayConfig c;
+  try {
+    load(path, &c);
+  } catch (const ConfigError& e) {
+    *error = "config " + path + ": " + e.what;
+    return false;
+  }
+  *out = std::move(c);
+  return true;
+}
+
+bool load_demo_credentials(const std::string& path, const GatewayConfig& config, std::vector<DemoCredential>* out,
+                           std::string* error) {
+  try {
+    toml::table root;
+    try {
+      root = toml::parse_file(path);
+    } catch (const toml::parse_error& e) {
+      fail(path, std::string(e.description()));
+    }
+    for (const auto& cred : config.credentials) {
+      auto pw = root[cred.client_code]["password"].value<std::string>();
+      if (!pw) continue;
+      std::string why;
+      if (!verify_password(*pw, cred.password_hash, &why)) {
+        fail(path + ": " + cred.client_code, "demo password does not match the configured hash " + why);
+      }
+      out->push_back(DemoCredential{cred.client_code, *pw});
+    }
+  } catch (const ConfigError& e) {
+    *error = e.what;
+    return false;
+  }
+  return true;
+}
+
+}  // namespace otc::gw

@@ -1,0 +1,325 @@
+// gateway/core.cc: the C++20 side of the gateway (see bridge.h): wires config, journal,
+// ledger, engine and runner together, and turns engine events into FIX-ready values.
+#include <filesystem>
+#include <unordered_map>
+
+#include "common/clock.h"
+#include "common/decimal.h"
+#include "common/password.h"
+#include "engine/engine.h"
+#include "engine/pricing.h"
+#include "engine/runner.h"
+#include "gateway/bridge.h"
+#include "gateway/config.h"
+#include "gateway/fix_codes.h"
+#include "ledger/ledger.h"
+#include "ledger/sqlite_journal.h"
+
+namespace otc::gw {
+namespace {
+
+using namespace otc::engine;
+
+char side_char(Side s) { return s == Side::kBuy ? '1' : '2'; }
+
+class CoreImpl final : public Core, public EventSink {
+ public:
+  CoreImpl(GatewayConfig cfg, std::unique_ptr<ledger::SqliteJournal> journal)
+      : cfg_(std::move(cfg)),
+        journal_(std::move(journal)),
+        ledger_(journal_.get()),
+        engine_(cfg_.ref, clock_, ledger_, *journal_),
+        feed_(cfg_.ref, cfg_.feed_seed),
+        runner_(cfg_.ref, engine_, *journal_, clock_, &feed_, *this, cfg_.runner) {
+    for (const auto& c : cfg_.credentials) {
+      sessions_.push_back(SessionEntry{c.client_code, c.sender_comp_id, c.username, c.password_hash});
+      by_comp_id_.emplace(c.sender_comp_id, sessions_.size() - 1);
+    }
+  }
+
+  ~CoreImpl() override { runner_.stop(); }
+
+  bool recover(std::string* error);
+  void set_demo(std::vector<DemoCredential> demo) { demo_ = std::move(demo); }
+
+  void start() override { runner_.start(); }
+  void stop() override { runner_.stop(); }
+  void set_outbound(Outbound* out) override { out_ = out; }
+
+  bool submit_quote_request(const QuoteRequestMsg& m, std::string* why) override {
+    const ClientSpec* c = cfg_.ref.find_client(m.client_code);
+    if (c == nullptr) {
+      *why = "unknown client";
+      return false;
+    }
+    QuoteRequestCmd cmd;
+    cmd.client = c->id;
+    cmd.quote_req_id = m.quote_req_id;
+    cmd.symbol = m.symbol;
+    cmd.side = m.side;
+    cmd.qty_text = m.order_qty;
+    cmd.quote_type = m.quote_type < 0 ? 0 : m.quote_type;  // FIX 4.4: absent means indicative (0)
+    return submit(std::move(cmd), why);
+  }
+
+  bool submit_new_order(const NewOrderMsg& m, std::string* why) override {
+    const ClientSpec* c = cfg_.ref.find_client(m.client_code);
+    if (c == nullptr) {
+      *why = "unknown client";
+      return false;
+    }
+    NewOrderCmd cmd;
+    cmd.client = c->id;
+    cmd.cl_ord_id = m.cl_ord_id;
+    cmd.symbol = m.symbol;
+    cmd.side = m.side;
+    cmd.ord_type = m.ord_type;
+    cmd.qty_text = m.order_qty;
+    cmd.price_text = m.price;
+    cmd.quote_id = m.quote_id;
+    return submit(std::move(cmd), why);
+  }
+
+  const std::vector<SessionEntry>& sessions() const override { return sessions_; }
+
+  std::string check_logon(const std::string& comp_id, const std::string& username, const std::string& password,
+                          bool has_username, bool has_password) const override {
+    auto it = by_comp_id_.find(comp_id);
+    if (it == by_comp_id_.end()) return "Logon rejected: unknown SenderCompID '" + comp_id + "'";
+    if (!has_username) return "Logon rejected: Username(553) is required";
+    if (!has_password) return "Logon rejected: Password(554) is required";
+    const SessionEntry& s = sessions_[it->second];
+    std::string why;
+    const bool ok = verify_password(password, s.password_hash, &why);
+    if (!ok || username != s.username) return "Logon rejected: invalid Username(553) or Password(554)";
+    return "";
+  }
+
+  std::string listen_address() const override { return cfg_.listen_address; }
+  int listen_port() const override { return cfg_.listen_port; }
+  std::string fix_settings_path() const override { return cfg_.fix_settings_path; }
+  std::string state_dir() const override { return cfg_.state_dir; }
+  std::string journal_path() const override { return cfg_.journal_path; }
+
+  std::vector<std::string> banner() const override {
+    std::vector<std::string> lines;
+    for (const auto& s : sessions_) {
+      std::string line = "  session FIX.4.4 SenderCompID=" + s.client_comp_id + " TargetCompID=<gateway CompID>" +
+                         " client=" + s.client_code + " Username=" + s.username;
+      for (const auto& d : demo_) {
+        if (d.client_code == s.client_code) line += " Password=" + d.password;
+      }
+      lines.push_back(line);
+    }
+    return lines;
+  }
+
+  // EventSink: engine thread, after commit.
+  void deliver(const std::vector<Event>& events) override;
+
+ private:
+  template <typename Cmd>
+  bool submit(Cmd cmd, std::string* why) {
+    if (runner_.halted()) {
+      *why = reject_text(RejectReason::kJournalHalted, runner_.halt_reason());
+      return false;
+    }
+    if (!runner_.submit(Command(std::move(cmd)))) {
+      *why = reject_text(RejectReason::kEngineBusy, "engine queue full");
+      return false;
+    }
+    return true;
+  }
+
+  std::string qty_text(InstrumentId i, Qty q) const { return format_qty(cfg_.ref, cfg_.ref.instrument(i), q); }
+  std::string px_text(InstrumentId i, Price p) const { return format_price(cfg_.ref.instrument(i), p); }
+  const std::string& client_code(ClientId c) const { return cfg_.ref.client(c).code; }
+
+  GatewayConfig cfg_;
+  SystemClock clock_;
+  std::unique_ptr<ledger::SqliteJournal> journal_;
+  ledger::Ledger ledger_;
+  Engine engine_;
+  SimulatedFeed feed_;
+  Runner runner_;
+  Outbound* out_ = nullptr;
+  std::vector<SessionEntry> sessions_;
+  std::unordered_map<std::string, size_t> by_comp_id_;
+  std::vector<DemoCredential> demo_;
+};
+
+bool CoreImpl::recover(std::string* error) {
+  ledger::RecoveredState state;
+  Status s = journal_->load(&state);
+  if (!s.ok()) {
+    *error = "journal " + cfg_.journal_path + ": " + s.reject().detail;
+    return false;
+  }
+  std::vector<ledger::RestoredAccount> accounts = state.accounts;
+  for (auto& a : accounts) {
+    const AssetSpec* asset = cfg_.ref.find_asset(a.account.asset_code);
+    if (asset == nullptr) {
+      *error = "journal " + cfg_.journal_path + " holds asset " + a.account.asset_code + " that the config lacks";
+      return false;
+    }
+    a.account.asset = asset->id;
+  }
+  s = ledger_.restore(accounts, state.last_transfer_id);
+  if (!s.ok()) {
+    *error = "journal " + cfg_.journal_path + ": " + s.reject().detail;
+    return false;
+  }
+  s = engine_.start(state);
+  if (!s.ok()) {
+    *error = s.reject().detail;
+    return false;
+  }
+  if (state.last_seq == 0) {
+    // A new book: fund the demo clients from the external account.
+    for (const DemoBalance& b : cfg_.demo_balances) {
+      s = engine_.deposit(b.client, b.asset, b.amount, "demo funding");
+      if (!s.ok()) {
+        *error = "demo funding: " + s.reject().detail;
+        return false;
+      }
+    }
+  }
+  if (journal_->pending() > 0) {
+    s = journal_->commit();
+    if (!s.ok()) {
+      *error = "journal " + cfg_.journal_path + ": " + s.reject().detail;
+      return false;
+    }
+  }
+  return true;
+}
+
+void CoreImpl::deliver(const std::vector<Event>& events) {
+  if (out_ == nullptr) return;
+  for (const Event& e : events) {
+    if (const auto* q = std::get_if<QuotedEvent>(&e)) {
+      QuoteOut o;
+      o.client_code = client_code(q->client);
+      o.quote_req_id = q->quote_req_id;
+      o.quote_id = format_quote_id(q->quote_id);
+      o.symbol = cfg_.ref.instrument(q->instrument).symbol;
+      o.side = q->side ? side_char(*q->side) : 0;
+      o.order_qty = qty_text(q->instrument, q->qty);
+      if (q->bid) {
+        o.bid_px = px_text(q->instrument, *q->bid);
+        o.bid_size = o.order_qty;
+      }
+      if (q->offer) {
+        o.offer_px = px_text(q->instrument, *q->offer);
+        o.offer_size = o.order_qty;
+      }
+      o.valid_until = format_fix_timestamp_ms(q->valid_until);
+      o.transact_time = format_fix_timestamp_ms(q->ts);
+      out_->send_quote(o);
+    } else if (const auto* r = std::get_if<QuoteRejectedEvent>(&e)) {
+      QuoteRejectOut o;
+      o.client_code = client_code(r->client);
+      o.quote_req_id = r->quote_req_id;
+      o.symbol = r->symbol;
+      o.side = r->side;
+      o.order_qty = r->qty_text;
+      o.reason = quote_request_reject_reason(r->reject.reason);
+      o.text = reject_text(r->reject.reason, r->reject.detail);
+      out_->send_quote_reject(o);
+    } else if (const auto* a = std::get_if<OrderAcceptedEvent>(&e)) {
+      ExecReportOut o;
+      o.client_code = client_code(a->client);
+      o.order_id = format_order_id(a->order_id);
+      o.exec_id = format_exec_id(a->exec_id);
+      o.cl_ord_id = a->cl_ord_id;
+      o.exec_type = '0';
+      o.ord_status = '0';
+      o.symbol = cfg_.ref.instrument(a->instrument).symbol;
+      o.side = side_char(a->side);
+      o.ord_type = a->ord_type;
+      o.order_qty = qty_text(a->instrument, a->qty);
+      o.price = px_text(a->instrument, a->price);
+      o.cum_qty = "0";
+      o.leaves_qty = o.order_qty;
+      o.avg_px = "0";
+      o.transact_time = format_fix_timestamp_ms(a->ts);
+      out_->send_exec_report(o);
+    } else if (const auto* j = std::get_if<OrderRejectedEvent>(&e)) {
+      ExecReportOut o;
+      o.client_code = client_code(j->client);
+      o.order_id = format_order_id(j->order_id);
+      o.exec_id = format_exec_id(j->exec_id);
+      o.cl_ord_id = j->cl_ord_id;
+      o.exec_type = '8';
+      o.ord_status = '8';
+      o.symbol = j->symbol;
+      o.side = j->side;
+      o.ord_type = j->ord_type;
+      o.order_qty = j->qty_text;
+      o.price = j->price_text;
+      o.cum_qty = "0";
+      o.leaves_qty = "0";
+      o.avg_px = "0";
+      o.ord_rej_reason = ord_rej_reason(j->reject.reason);
+      o.text = reject_text(j->reject.reason, j->reject.detail);
+      o.transact_time = format_fix_timestamp_ms(j->ts);
+      out_->send_exec_report(o);
+    } else if (const auto* f = std::get_if<FilledEvent>(&e)) {
+      ExecReportOut o;
+      o.client_code = client_code(f->client);
+      o.order_id = format_order_id(f->order_id);
+      o.exec_id = format_exec_id(f->exec_id);
+      o.cl_ord_id = f->cl_ord_id;
+      o.exec_type = 'F';
+      o.ord_status = f->leaves_qty.value == 0 ? '2' : '1';
+      o.symbol = cfg_.ref.instrument(f->instrument).symbol;
+      o.side = side_char(f->side);
+      o.ord_type = f->ord_type;
+      o.order_qty = qty_text(f->instrument, f->order_qty);
+      o.price = px_text(f->instrument, f->order_price);
+      o.last_qty = qty_text(f->instrument, f->last_qty);
+      o.last_px = px_text(f->instrument, f->last_px);
+      o.cum_qty = qty_text(f->instrument, f->cum_qty);
+      o.leaves_qty = qty_text(f->instrument, f->leaves_qty);
+      o.avg_px = px_text(f->instrument, f->avg_px);
+      o.transact_time = format_fix_timestamp_ms(f->ts);
+      out_->send_exec_report(o);
+    }
+  }
+}
+
+}  // namespace
+
+std::unique_ptr<Core> create_core(const Options& options, std::string* error) {
+  GatewayConfig cfg;
+  if (!load_config(options.config_path, &cfg, error)) return nullptr;
+  if (!options.state_dir.empty()) {
+    const auto journal_name = std::filesystem::path(cfg.journal_path).filename();
+    cfg.state_dir = std::filesystem::absolute(options.state_dir).lexically_normal().string();
+    cfg.journal_path = (std::filesystem::path(cfg.state_dir) / journal_name).string();
+  }
+  if (!options.listen_address.empty()) cfg.listen_address = options.listen_address;
+  if (options.listen_port >= 0) cfg.listen_port = options.listen_port;
+  std::error_code ec;
+  std::filesystem::create_directories(cfg.state_dir, ec);
+  if (ec) {
+    *error = "cannot create state directory " + cfg.state_dir + ": " + ec.message();
+    return nullptr;
+  }
+  std::vector<DemoCredential> demo;
+  if (!options.demo_credentials_path.empty() &&
+      !load_demo_credentials(options.demo_credentials_path, cfg, &demo, error)) {
+    return nullptr;
+  }
+  auto journal = ledger::SqliteJournal::open(cfg.journal_path);
+  if (!journal.ok()) {
+    *error = "journal " + cfg.journal_path + ": " + journal.reject().detail;
+    return nullptr;
+  }
+  auto core = std::make_unique<CoreImpl>(std::move(cfg), std::move(journal).value());
+  if (!core->recover(error)) return nullptr;
+  core->set_demo(std::move(demo));
+  return core;
+}
+
+}  // namespace otc::gw

@@ -1,0 +1,252 @@
+#include "gateway/fix_app.h"
+
+#include <quickfix/Session.h>
+#include <quickfix/fix44/ExecutionReport.h>
+#include <quickfix/fix44/BusinessMessageReject.h>
+#include <quickfix/fix44/Quote.h>
+#include <quickfix/fix44/QuoteRequest.h>
+#include <quickfix/fix44/QuoteRequestReject.h>
+
+#include <cstdio>
+
+#include "common/reject.h"
+#include "gateway/fix_codes.h"
+
+namespace otc {
+namespace gw {
+namespace {
+
+// Tags we read or write as exact text (never through QuickFIX's double conversion).
+enum Tag : int {
+  kAvgPx = 6,
+  kClOrdId = 11,
+  kCumQty = 14,
+  kExecId = 17,
+  kLastPx = 31,
+  kLastQty = 32,
+  kMsgSeqNum = 34,
+  kMsgType = 35,
+  kOrderId = 37,
+  kOrderQty = 38,
+  kOrdStatus = 39,
+  kOrdType = 40,
+  kPrice = 44,
+  kSide = 54,
+  kSymbol = 55,
+  kText = 58,
+  kTransactTime = 60,
+  kValidUntilTime = 62,
+  kOrdRejReason = 103,
+  kQuoteId = 117,
+  kQuoteReqId = 131,
+  kBidPx = 132,
+  kOfferPx = 133,
+  kBidSize = 134,
+  kOfferSize = 135,
+  kNoRelatedSym = 146,
+  kExecType = 150,
+  kLeavesQty = 151,
+  kRefMsgType = 372,
+  kBusinessRejectRefId = 379,
+  kBusinessRejectReason = 380,
+  kQuoteType = 537,
+  kUsername = 553,
+  kPassword = 554,
+  kQuoteRequestRejectReason = 658,
+};
+
+// BusinessRejectReason(380) values used.
+constexpr int kBrrOther = 0;
+constexpr int kBrrApplicationNotAvailable = 4;
+
+std::string text_of(const FIX::FieldMap& m, int tag) { return m.isSetField(tag) ? m.getField(tag) : std::string(); }
+
+char char_of(const FIX::FieldMap& m, int tag) {
+  if (!m.isSetField(tag)) return 0;
+  const std::string& v = m.getField(tag);
+  return v.size() == 1 ? v[0] : '?';
+}
+
+void set_if(FIX::FieldMap& m, int tag, const std::string& v) {
+  if (!v.empty()) m.setField(tag, v);
+}
+
+void log_line(const std::string& s) { std::fprintf(stderr, "otcgw: %s\n", s.c_str()); }
+
+}  // namespace
+
+FixApp::FixApp(Core& core, const std::string& our_comp_id) : core_(core), our_comp_id_(our_comp_id) {
+  for (const SessionEntry& s : core_.sessions()) {
+    session_of_client_.emplace(s.client_code,
+                               FIX::SessionID("FIX.4.4", our_comp_id_, s.client_comp_id));
+    client_of_comp_id_.emplace(s.client_comp_id, s.client_code);
+  }
+}
+
+const std::string* FixApp::client_of(const FIX::SessionID& id) const {
+  auto it = client_of_comp_id_.find(id.getTargetCompID().getValue());
+  return it == client_of_comp_id_.end() ? nullptr : &it->second;
+}
+
+void FixApp::onLogon(const FIX::SessionID& id) { log_line("logon " + id.toString()); }
+void FixApp::onLogout(const FIX::SessionID& id) { log_line("logout " + id.toString()); }
+
+void FixApp::fromAdmin(const FIX::Message& m, const FIX::SessionID& id) throw(FIX::FieldNotFound,
+                                                                               FIX::IncorrectDataFormat,
+                                                                               FIX::IncorrectTagValue, FIX::RejectLogon) {
+  if (m.getHeader().getField(kMsgType) != "A") return;
+  const bool has_user = m.isSetField(kUsername);
+  const bool has_pass = m.isSetField(kPassword);
+  const std::string why = core_.check_logon(id.getTargetCompID().getValue(), has_user ? m.getField(kUsername) : "",
+                                            has_pass ? m.getField(kPassword) : "", has_user, has_pass);
+  if (!why.empty()) {
+    log_line("logon refused for " + id.toString() + ": " + why);
+    throw FIX::RejectLogon(why);
+  }
+}
+
+void FixApp::fromApp(const FIX::Message& m, const FIX::SessionID& id) throw(FIX::FieldNotFound,
+                                                                             FIX::IncorrectDataFormat,
+                                                                             FIX::IncorrectTagValue,
+                                                                             FIX::UnsupportedMessageType) {
+  const std::string* client = client_of(id);
+  if (client == nullptr) throw FIX::UnsupportedMessageType();  // unreachable: sessions come from config
+  const std::string& type = m.getHeader().getField(kMsgType);
+  if (type == "R") return on_quote_request(m, id, *client);
+  if (type == "D") return on_new_order(m, id, *client);
+  // QuickFIX answers with BusinessMessageReject(380=3, unsupported message type).
+  throw FIX::UnsupportedMessageType();
+}
+
+void FixApp::on_quote_request(const FIX::Message& m, const FIX::SessionID& id, const std::string& client) {
+  QuoteRequestMsg q;
+  q.client_code = client;
+  q.quote_req_id = text_of(m, kQuoteReqId);
+  const int groups = m.groupCount(kNoRelatedSym);
+  if (groups != 1) {
+    QuoteRejectOut r;
+    r.client_code = client;
+    r.quote_req_id = q.quote_req_id;
+    r.reason = 99;
+    r.text = reject_text(RejectReason::kUnsupportedMessage, "exactly one instrument per QuoteRequest (NoRelatedSym=1)");
+    if (groups > 0) {
+      FIX44::QuoteRequest::NoRelatedSym g;
+      m.getGroup(1, g);
+      r.symbol = text_of(g, kSymbol);
+    }
+    if (r.symbol.empty()) r.symbol = "?";
+    send_quote_reject(r);
+    return;
+  }
+  FIX44::QuoteRequest::NoRelatedSym g;
+  m.getGroup(1, g);
+  q.symbol = text_of(g, kSymbol);
+  q.side = char_of(g, kSide);
+  q.order_qty = text_of(g, kOrderQty);
+  if (g.isSetField(kQuoteType)) {
+    const std::string& v = g.getField(kQuoteType);
+    q.quote_type = (v.size() == 1 && v[0] >= '0' && v[0] <= '9') ? v[0] - '0' : 99;
+  }
+  std::string why;
+  if (!core_.submit_quote_request(q, &why)) send_business_reject(m, id, kBrrApplicationNotAvailable, why);
+}
+
+void FixApp::on_new_order(const FIX::Message& m, const FIX::SessionID& id, const std::string& client) {
+  NewOrderMsg o;
+  o.client_code = client;
+  o.cl_ord_id = text_of(m, kClOrdId);
+  o.symbol = text_of(m, kSymbol);
+  o.side = char_of(m, kSide);
+  o.ord_type = char_of(m, kOrdType);
+  o.order_qty = text_of(m, kOrderQty);
+  o.price = text_of(m, kPrice);
+  o.quote_id = text_of(m, kQuoteId);
+  std::string why;
+  if (!core_.submit_new_order(o, &why)) send_business_reject(m, id, kBrrApplicationNotAvailable, why);
+}
+
+void FixApp::send_business_reject(const FIX::Message& ref, const FIX::SessionID& id, int reason,
+                                  const std::string& text) {
+  FIX44::BusinessMessageReject r;
+  r.setField(kRefMsgType, ref.getHeader().getField(kMsgType));
+  if (ref.getHeader().isSetField(kMsgSeqNum)) r.setField(45, ref.getHeader().getField(kMsgSeqNum));
+  const int ref_id_tag = ref.isSetField(kClOrdId) ? kClOrdId : kQuoteReqId;
+  set_if(r, kBusinessRejectRefId, text_of(ref, ref_id_tag));
+  r.setField(kBusinessRejectReason, std::to_string(reason == 0 ? kBrrOther : reason));
+  set_if(r, kText, text);
+  try {
+    FIX::Session::sendToTarget(r, id);
+  } catch (const FIX::SessionNotFound&) {
+    log_line("business reject not sent, session gone: " + id.toString());
+  }
+}
+
+void FixApp::send_to(FIX::Message& m, const std::string& client_code) {
+  auto it = session_of_client_.find(client_code);
+  if (it == session_of_client_.end()) {
+    log_line("no session for client " + client_code + ": message dropped (config mismatch)");
+    return;
+  }
+  try {
+    // When the client is not logged on, QuickFIX stores the message under its
+    // sequence number and the client gets it by resend at its next logon.
+    FIX::Session::sendToTarget(m, it->second);
+  } catch (const FIX::SessionNotFound&) {
+    log_line("session not found for client " + client_code);
+  }
+}
+
+void FixApp::send_quote(const QuoteOut& q) {
+  FIX44::Quote m;
+  m.setField(kQuoteId, q.quote_id);
+  set_if(m, kQuoteReqId, q.quote_req_id);
+  m.setField(kQuoteType, "1");
+  m.setField(kSymbol, q.symbol);
+  if (q.side != 0) m.setField(kSide, std::string(1, q.side));
+  set_if(m, kOrderQty, q.order_qty);
+  set_if(m, kBidPx, q.bid_px);
+  set_if(m, kOfferPx, q.offer_px);
+  set_if(m, kBidSize, q.bid_size);
+  set_if(m, kOfferSize, q.offer_size);
+  m.setField(kValidUntilTime, q.valid_until);
+  m.setField(kTransactTime, q.transact_time);
+  send_to(m, q.client_code);
+}
+
+void FixApp::send_quote_reject(const QuoteRejectOut& r) {
+  FIX44::QuoteRequestReject m;
+  m.setField(kQuoteReqId, r.quote_req_id.empty() ? "?" : r.quote_req_id);
+  m.setField(kQuoteRequestRejectReason, std::to_string(r.reason));
+  FIX44::QuoteRequestReject::NoRelatedSym g;
+  g.setField(kSymbol, r.symbol.empty() ? "?" : r.symbol);
+  if (r.side == '1' || r.side == '2') g.setField(kSide, std::string(1, r.side));
+  m.addGroup(g);
+  set_if(m, kText, r.text);
+  send_to(m, r.client_code);
+}
+
+void FixApp::send_exec_report(const ExecReportOut& e) {
+  FIX44::ExecutionReport m;
+  m.setField(kOrderId, e.order_id);
+  m.setField(kExecId, e.exec_id);
+  set_if(m, kClOrdId, e.cl_ord_id);
+  m.setField(kExecType, std::string(1, e.exec_type));
+  m.setField(kOrdStatus, std::string(1, e.ord_status));
+  m.setField(kSymbol, e.symbol);
+  m.setField(kSide, std::string(1, e.side));
+  if (e.ord_type != 0) m.setField(kOrdType, std::string(1, e.ord_type));
+  set_if(m, kOrderQty, e.order_qty);
+  set_if(m, kPrice, e.price);
+  set_if(m, kLastQty, e.last_qty);
+  set_if(m, kLastPx, e.last_px);
+  m.setField(kLeavesQty, e.leaves_qty);
+  m.setField(kCumQty, e.cum_qty);
+  m.setField(kAvgPx, e.avg_px);
+  if (e.ord_rej_reason >= 0) m.setField(kOrdRejReason, std::to_string(e.ord_rej_reason));
+  set_if(m, kText, e.text);
+  m.setField(kTransactTime, e.transact_time);
+  send_to(m, e.client_code);
+}
+
+}  // namespace gw
+}  // namespace otc

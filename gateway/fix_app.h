@@ -1,0 +1,61 @@
+// gateway/fix_app.h: the QuickFIX Application: FIX 4.4 <-> bridge messages.
+//
+// Compiled as C++14 (Debian's QuickFIX 1.15.1 headers). Session threads call the
+// Application callbacks: they authenticate logons, read fields as exact text, check
+// the message shape and enqueue to the core; nothing here decides business. The
+// engine thread calls the Outbound methods after the journal commit.
+#pragma once
+
+#ifndef HAVE_SSL
+#define HAVE_SSL 1
+#endif
+#include <quickfix/Application.h>
+#include <quickfix/Message.h>
+#include <quickfix/SessionID.h>
+
+#include <map>
+#include <mutex>
+#include <string>
+
+#include "gateway/bridge.h"
+
+namespace otc {
+namespace gw {
+
+class FixApp : public FIX::Application, public Outbound {
+ public:
+  FixApp(Core& core, const std::string& our_comp_id);
+
+  // FIX::Application
+  void onCreate(const FIX::SessionID&) override {}
+  void onLogon(const FIX::SessionID& id) override;
+  void onLogout(const FIX::SessionID& id) override;
+  void toAdmin(FIX::Message&, const FIX::SessionID&) override {}
+  void toApp(FIX::Message&, const FIX::SessionID&) throw(FIX::DoNotSend) override {}
+  void fromAdmin(const FIX::Message& m, const FIX::SessionID& id) throw(FIX::FieldNotFound, FIX::IncorrectDataFormat,
+                                                                         FIX::IncorrectTagValue,
+                                                                         FIX::RejectLogon) override;
+  void fromApp(const FIX::Message& m, const FIX::SessionID& id) throw(FIX::FieldNotFound, FIX::IncorrectDataFormat,
+                                                                       FIX::IncorrectTagValue,
+                                                                       FIX::UnsupportedMessageType) override;
+
+  // Outbound (engine thread)
+  void send_quote(const QuoteOut& q) override;
+  void send_quote_reject(const QuoteRejectOut& r) override;
+  void send_exec_report(const ExecReportOut& e) override;
+
+ private:
+  void on_quote_request(const FIX::Message& m, const FIX::SessionID& id, const std::string& client);
+  void on_new_order(const FIX::Message& m, const FIX::SessionID& id, const std::string& client);
+  void send_business_reject(const FIX::Message& ref, const FIX::SessionID& id, int reason, const std::string& text);
+  void send_to(FIX::Message& m, const std::string& client_code);
+  const std::string* client_of(const FIX::SessionID& id) const;
+
+  Core& core_;
+  std::string our_comp_id_;
+  std::map<std::string, FIX::SessionID> session_of_client_;  // read-only after construction
+  std::map<std::string, std::string> client_of_comp_id_;     // read-only after construction
+};
+
+}  // namespace gw
+}  // namespace otc

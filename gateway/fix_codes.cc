@@ -1,0 +1,38 @@
+#include "gateway/fix_codes.h"
+
+namespace otc::gw {
+
+int quote_request_reject_reason(RejectReason r) {
+  switch (r) {
+    case RejectReason::kUnknownInstrument: return 1;   // Unknown symbol
+    case RejectReason::kQtyAboveMax: return 3;         // Quote Request exceeds limit
+    case RejectReason::kNoReferencePrice: return 8;    // No market for instrument
+    case RejectReason::kUnknownClient: return 6;       // Not authorized to request quote
+    default: return 99;                                // Other (Text says exactly what)
+  }
+}
+
+int ord_rej_reason(RejectReason r) {
+  switch (r) {
+    case RejectReason::kUnknownInstrument: return 1;   // Unknown symbol
+    case RejectReason::kQtyAboveMax: return 3;         // Order exceeds limit
+    case RejectReason::kDuplicateClOrdId: return 6;    // Duplicate Order
+    case RejectReason::kUnsupportedOrdType:
+    case RejectReason::kUnsupportedSide: return 11;    // Unsupported order characteristic
+    case RejectReason::kQtyZero:
+    case RejectReason::kQtyNegative:
+    case RejectReason::kQtyBelowMin:
+    case RejectReason::kQtyOffLot:
+    case RejectReason::kQtyMalformed:
+    case RejectReason::kQuoteQtyMismatch: return 13;   // Incorrect quantity
+    default: return 99;                                // Other (Text says exactly what)
+  }
+}
+
+std::string reject_text(RejectReason r, const std::string& detail) {
+  std::string t = std::to_string(static_cast<int>(r)) + " " + reject_name(r);
+  if (!detail.empty()) t += ": " + detail;
+  return t;
+}
+
+}  // namespace otc::gw

@@ -1,0 +1,20 @@
+// gateway/fix_codes.h: our RejectReason -> FIX 4.4 reason fields. The only place that
+// maps them (fix-specs/README.md lists the table for counterparties).
+#pragma once
+
+#include <string>
+
+#include "common/reject.h"
+
+namespace otc {
+namespace gw {
+
+// QuoteRequestRejectReason(658), FIX 4.4 values.
+int quote_request_reject_reason(RejectReason r);
+// OrdRejReason(103), FIX 4.4 values.
+int ord_rej_reason(RejectReason r);
+// Text(58): "<number> <name>: <detail>", e.g. "3003 quote_expired: quote Q7 expired at ...".
+std::string reject_text(RejectReason r, const std::string& detail);
+
+}  // namespace gw
+}  // namespace otc

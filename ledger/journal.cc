@@ -1,0 +1,73 @@
+#include "ledger/journal.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <utility>
+
+// Stays on in release builds: ledger invariants (STYLE.md, "Assertions and limits").
+#define LEDGER_ASSERT(cond)                                                               \
+  do {                                                                                    \
+    if (!(cond)) {                                                                        \
+      std::fprintf(stderr, "%s:%d: ledger invariant broken: %s\n", __FILE__, __LINE__, #cond); \
+      std::abort();                                                                       \
+    }                                                                                     \
+  } while (0)
+
+namespace otc::ledger {
+
+const char* account_purpose_name(AccountPurpose p) {
+  switch (p) {
+    case AccountPurpose::kClientAvailable:
+      return "client_available";
+    case AccountPurpose::kDeskInventory:
+      return "desk_inventory";
+    case AccountPurpose::kFeeIncome:
+      return "fee_income";
+    case AccountPurpose::kExternal:
+      return "external";
+  }
+  return "unknown";
+}
+
+const char* record_kind_name(RecordKind k) {
+  switch (k) {
+    case RecordKind::kAccountOpened:
+      return "account_opened";
+    case RecordKind::kDeposit:
+      return "deposit";
+    case RecordKind::kQuote:
+      return "quote";
+    case RecordKind::kQuoteRejected:
+      return "quote_rejected";
+    case RecordKind::kOrderAccepted:
+      return "order_accepted";
+    case RecordKind::kOrderRejected:
+      return "order_rejected";
+    case RecordKind::kFill:
+      return "fill";
+  }
+  return "unknown";
+}
+
+uint64_t MemoryJournal::append(JournalRecord record) {
+  LEDGER_ASSERT(!halted_);
+  pending_.push_back(std::move(record));
+  return next_seq_++;
+}
+
+Status MemoryJournal::commit() {
+  if (halted_) return make_reject(RejectReason::kJournalHalted, "journal halted by an earlier commit failure");
+  if (fail_next_) {
+    // Like a rolled-back transaction: the batch is gone and the journal refuses more.
+    fail_next_ = false;
+    halted_ = true;
+    pending_.clear();
+    return make_reject(RejectReason::kJournalHalted, "commit failed: injected failure (MemoryJournal)");
+  }
+  committed_.reserve(committed_.size() + pending_.size());
+  for (JournalRecord& r : pending_) committed_.push_back(std::move(r));
+  pending_.clear();
+  return Ok{};
+}
+
+}  // namespace otc::ledger

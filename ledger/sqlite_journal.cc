@@ -1,0 +1,619 @@
+#include "ledger/sqlite_journal.h"
+
+#include <sqlite3.h>
+
+#include <climits>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <utility>
+
+// Stays on in release builds: ledger invariants (STYLE.md, "Assertions and limits").
+#define LEDGER_ASSERT(cond)                                                                    \
+  do {                                                                                         \
+    if (!(cond)) {                                                                             \
+      std::fprintf(stderr, "%s:%d: ledger invariant broken: %s\n", __FILE__, __LINE__, #cond); \
+      std::abort();                                                                            \
+    }                                                                                          \
+  } while (0)
+
+namespace otc::ledger {
+namespace {
+
+constexpr int kBusyTimeoutMs = 5000;
+// load() names these kinds by number in SQL.
+static_assert(static_cast<int>(RecordKind::kOrderAccepted) == 5);
+static_assert(static_cast<int>(RecordKind::kOrderRejected) == 6);
+
+// Schema version 1; ledger/FORMAT.md describes every column. Tables are append-only
+// (triggers refuse UPDATE and DELETE); meta is not, so a future migration can bump it.
+constexpr const char* kSchemaSql = R"sql(
+CREATE TABLE meta(
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+CREATE TABLE journal(
+  seq INTEGER PRIMARY KEY,
+  ts_us INTEGER NOT NULL,
+  kind INTEGER NOT NULL,
+  kind_name TEXT NOT NULL,
+  client TEXT,
+  quote_id INTEGER,
+  order_id INTEGER,
+  exec_id INTEGER,
+  cl_ord_id TEXT,
+  payload TEXT NOT NULL
+);
+CREATE INDEX journal_client_cl_ord_id ON journal(client, cl_ord_id);
+CREATE INDEX journal_quote_id ON journal(quote_id);
+CREATE INDEX journal_order_id ON journal(order_id);
+CREATE INDEX journal_exec_id ON journal(exec_id);
+CREATE TABLE accounts(
+  id INTEGER PRIMARY KEY,
+  owner TEXT NOT NULL,
+  asset TEXT NOT NULL,
+  purpose INTEGER NOT NULL CHECK(purpose BETWEEN 1 AND 4),
+  purpose_name TEXT NOT NULL,
+  seq INTEGER NOT NULL REFERENCES journal(seq),
+  UNIQUE(owner, asset, purpose)
+);
+CREATE TABLE transfers(
+  id INTEGER PRIMARY KEY,
+  seq INTEGER NOT NULL REFERENCES journal(seq),
+  debit_account INTEGER NOT NULL REFERENCES accounts(id),
+  credit_account INTEGER NOT NULL REFERENCES accounts(id),
+  asset TEXT NOT NULL,
+  amount INTEGER NOT NULL CHECK(amount > 0),
+  ts_us INTEGER NOT NULL,
+  CHECK(debit_account <> credit_account)
+);
+CREATE INDEX transfers_seq ON transfers(seq);
+CREATE INDEX transfers_debit_account ON transfers(debit_account);
+CREATE INDEX transfers_credit_account ON transfers(credit_account);
+CREATE TABLE trades(
+  exec_id INTEGER PRIMARY KEY,
+  seq INTEGER NOT NULL REFERENCES journal(seq),
+  order_id INTEGER NOT NULL,
+  quote_id INTEGER,
+  client TEXT NOT NULL,
+  cl_ord_id TEXT NOT NULL,
+  instrument TEXT NOT NULL,
+  side TEXT NOT NULL CHECK(side IN ('buy', 'sell')),
+  qty INTEGER NOT NULL,
+  price INTEGER NOT NULL,
+  qty_text TEXT NOT NULL,
+  price_text TEXT NOT NULL,
+  notional INTEGER NOT NULL,
+  fee INTEGER NOT NULL,
+  ts_us INTEGER NOT NULL
+);
+CREATE INDEX trades_client ON trades(client);
+CREATE INDEX trades_order_id ON trades(order_id);
+CREATE VIEW balances AS
+  SELECT a.id AS account_id, a.owner AS owner, a.asset AS asset, a.purpose_name AS purpose_name,
+         COALESCE(c.total, 0) - COALESCE(d.total, 0) AS balance
+  FROM accounts a
+  LEFT JOIN (SELECT credit_account AS id, SUM(amount) AS total FROM transfers GROUP BY credit_account) c
+    ON c.id = a.id
+  LEFT JOIN (SELECT debit_account AS id, SUM(amount) AS total FROM transfers GROUP BY debit_account) d
+    ON d.id = a.id;
+CREATE TRIGGER journal_no_update BEFORE UPDATE ON journal BEGIN SELECT RAISE(ABORT, 'journal is append-only'); END;
+CREATE TRIGGER journal_no_delete BEFORE DELETE ON journal BEGIN SELECT RAISE(ABORT, 'journal is append-only'); END;
+CREATE TRIGGER accounts_no_update BEFORE UPDATE ON accounts BEGIN SELECT RAISE(ABORT, 'accounts is append-only'); END;
+CREATE TRIGGER accounts_no_delete BEFORE DELETE ON accounts BEGIN SELECT RAISE(ABORT, 'accounts is append-only'); END;
+CREATE TRIGGER transfers_no_update BEFORE UPDATE ON transfers BEGIN SELECT RAISE(ABORT, 'transfers is append-only'); END;
+CREATE TRIGGER transfers_no_delete BEFORE DELETE ON transfers BEGIN SELECT RAISE(ABORT, 'transfers is append-only'); END;
+CREATE TRIGGER trades_no_update BEFORE UPDATE ON trades BEGIN SELECT RAISE(ABORT, 'trades is append-only'); END;
+CREATE TRIGGER trades_no_delete BEFORE DELETE ON trades BEGIN SELECT RAISE(ABORT, 'trades is append-only'); END;
+INSERT INTO meta(key, value) VALUES('schema_version', '1');
+)sql";
+
+Reject journal_reject(std::string detail) { return make_reject(RejectReason::kJournalHalted, std::move(detail)); }
+
+std::string errmsg(sqlite3* db) { return sqlite3_errmsg(db); }
+
+// A statement used once (open, load): prepared, stepped through, finalized.
+class OneShot {
+ public:
+  OneShot(sqlite3* db, const char* sql) : db_(db) { rc_ = sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr); }
+  ~OneShot() { sqlite3_finalize(stmt_); }  // result repeats the last step's, handled there
+  OneShot(const OneShot&) = delete;
+  OneShot& operator=(const OneShot&) = delete;
+
+  bool prepared() const { return rc_ == SQLITE_OK && stmt_ != nullptr; }
+  sqlite3_stmt* stmt() const { return stmt_; }
+  // SQLITE_ROW, SQLITE_DONE or an error code.
+  int step() { return sqlite3_step(stmt_); }
+  std::string error() const { return errmsg(db_); }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+  int rc_;
+};
+
+// Runs `sql` (no result rows expected beyond those ignored), reporting `what` on error.
+Status exec(sqlite3* db, const char* sql, const std::string& what) {
+  char* err = nullptr;
+  const int rc = sqlite3_exec(db, sql, nullptr, nullptr, &err);
+  if (rc != SQLITE_OK) {
+    std::string detail = what + ": " + (err != nullptr ? err : sqlite3_errstr(rc));
+    sqlite3_free(err);
+    return journal_reject(std::move(detail));
+  }
+  return Ok{};
+}
+
+// Runs a query returning exactly one row with one column and reads it as text.
+Status query_text(sqlite3* db, const char* sql, const std::string& what, std::string* out) {
+  OneShot q(db, sql);
+  if (!q.prepared()) return journal_reject(what + ": " + q.error());
+  const int rc = q.step();
+  if (rc != SQLITE_ROW) {
+    return journal_reject(what + ": " + (rc == SQLITE_DONE ? std::string("no result row") : q.error()));
+  }
+  const unsigned char* text = sqlite3_column_text(q.stmt(), 0);
+  if (text == nullptr) return journal_reject(what + ": NULL result");
+  *out = reinterpret_cast<const char*>(text);
+  return Ok{};
+}
+
+// Runs a query returning exactly one row with one INTEGER column.
+Status query_int(sqlite3* db, const char* sql, const std::string& what, int64_t* out) {
+  OneShot q(db, sql);
+  if (!q.prepared()) return journal_reject(what + ": " + q.error());
+  const int rc = q.step();
+  if (rc != SQLITE_ROW) {
+    return journal_reject(what + ": " + (rc == SQLITE_DONE ? std::string("no result row") : q.error()));
+  }
+  if (sqlite3_column_type(q.stmt(), 0) != SQLITE_INTEGER) return journal_reject(what + ": result is not an integer");
+  *out = sqlite3_column_int64(q.stmt(), 0);
+  return Ok{};
+}
+
+// Calls row(stmt) for every result row of `sql`; stops at the first failure.
+template <typename Row>
+Status query_rows(sqlite3* db, const char* sql, const std::string& what, Row&& row) {
+  OneShot q(db, sql);
+  if (!q.prepared()) return journal_reject(what + ": " + q.error());
+  for (;;) {
+    const int rc = q.step();
+    if (rc == SQLITE_DONE) return Ok{};
+    if (rc != SQLITE_ROW) return journal_reject(what + ": " + q.error());
+    Status s = row(q.stmt());
+    if (!s.ok()) return s;
+  }
+}
+
+// Column readers for load(): the type is checked, never coerced.
+bool column_int(sqlite3_stmt* s, int col, int64_t* out) {
+  if (sqlite3_column_type(s, col) != SQLITE_INTEGER) return false;
+  *out = sqlite3_column_int64(s, col);
+  return true;
+}
+bool column_text(sqlite3_stmt* s, int col, std::string* out) {
+  if (sqlite3_column_type(s, col) != SQLITE_TEXT) return false;
+  const unsigned char* text = sqlite3_column_text(s, col);
+  if (text == nullptr) return false;  // out of memory
+  out->assign(reinterpret_cast<const char*>(text), static_cast<size_t>(sqlite3_column_bytes(s, col)));
+  return true;
+}
+
+// Binds parameters 1, 2, ... in order; the first failing bind is kept and later ones skipped.
+class Binder {
+ public:
+  explicit Binder(sqlite3_stmt* stmt) : stmt_(stmt) {}
+
+  void i64(int64_t v) {
+    if (rc_ == SQLITE_OK) rc_ = sqlite3_bind_int64(stmt_, ++index_, v);
+  }
+  // Our ids are counters from 1; 0 means "none" and is stored as NULL.
+  void id_or_null(uint64_t v) {
+    LEDGER_ASSERT(v <= static_cast<uint64_t>(INT64_MAX));
+    if (v == 0) {
+      null();
+    } else {
+      i64(static_cast<int64_t>(v));
+    }
+  }
+  void id(uint64_t v) {
+    LEDGER_ASSERT(v <= static_cast<uint64_t>(INT64_MAX));
+    i64(static_cast<int64_t>(v));
+  }
+  // The string must outlive the step (SQLITE_STATIC): it lives in pending_.
+  void text(const std::string& v) {
+    LEDGER_ASSERT(v.size() <= static_cast<size_t>(INT_MAX));
+    if (rc_ == SQLITE_OK) rc_ = sqlite3_bind_text(stmt_, ++index_, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+  }
+  void text(const char* v) {
+    if (rc_ == SQLITE_OK) rc_ = sqlite3_bind_text(stmt_, ++index_, v, -1, SQLITE_STATIC);
+  }
+  void text_or_null(const std::string& v) {
+    if (v.empty()) {
+      null();
+    } else {
+      text(v);
+    }
+  }
+  void null() {
+    if (rc_ == SQLITE_OK) rc_ = sqlite3_bind_null(stmt_, ++index_);
+  }
+
+  // Every parameter bound, each bind succeeded. `what` names the statement on error.
+  Status done(const std::string& what) const {
+    if (rc_ != SQLITE_OK) {
+      return journal_reject(what + ": bind parameter " + std::to_string(index_) + ": " + sqlite3_errstr(rc_));
+    }
+    LEDGER_ASSERT(index_ == sqlite3_bind_parameter_count(stmt_));  // a forgotten column is our bug
+    return Ok{};
+  }
+
+ private:
+  sqlite3_stmt* stmt_;
+  int index_ = 0;
+  int rc_ = SQLITE_OK;
+};
+
+bool valid_purpose(int64_t p) {
+  return p >= static_cast<int64_t>(AccountPurpose::kClientAvailable) &&
+         p <= static_cast<int64_t>(AccountPurpose::kExternal);
+}
+
+}  // namespace
+
+Result<std::unique_ptr<SqliteJournal>> SqliteJournal::open(const std::string& path) {
+  if (path.empty()) return journal_reject("cannot open journal: empty path");
+  sqlite3* db = nullptr;
+  // No SQLITE_OPEN_CREATE of directories: a missing parent directory is an error.
+  const int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string detail = "cannot open journal " + path + ": " + (db != nullptr ? errmsg(db) : sqlite3_errstr(rc));
+    sqlite3_close(db);  // a handle from a failed open holds nothing; its result adds nothing
+    return journal_reject(std::move(detail));
+  }
+  std::unique_ptr<SqliteJournal> journal(new SqliteJournal(db, path));
+  Status s = journal->init();
+  if (!s.ok()) return s.reject();  // the destructor closes the database
+  return Result<std::unique_ptr<SqliteJournal>>(std::move(journal));
+}
+
+Status SqliteJournal::init() {
+  const std::string where = "journal " + path_;
+
+  // Settings are explicit and read back: nothing is left to compile-time defaults.
+  const int rc = sqlite3_busy_timeout(db_, kBusyTimeoutMs);
+  if (rc != SQLITE_OK) return journal_reject(where + ": busy_timeout: " + sqlite3_errstr(rc));
+  int64_t busy_ms = 0;
+  Status s = query_int(db_, "PRAGMA busy_timeout", where + ": read busy_timeout", &busy_ms);
+  if (!s.ok()) return s;
+  if (busy_ms != kBusyTimeoutMs) {
+    return journal_reject(where + ": busy_timeout reads back " + std::to_string(busy_ms) + ", not " +
+                          std::to_string(kBusyTimeoutMs));
+  }
+
+  std::string mode;
+  s = query_text(db_, "PRAGMA journal_mode=WAL", where + ": set journal_mode=WAL", &mode);
+  if (!s.ok()) return s;
+  if (mode != "wal") return journal_reject(where + ": journal_mode is '" + mode + "', not 'wal'");
+
+  s = exec(db_, "PRAGMA synchronous=FULL", where + ": set synchronous=FULL");
+  if (!s.ok()) return s;
+  int64_t sync = 0;
+  s = query_int(db_, "PRAGMA synchronous", where + ": read synchronous", &sync);
+  if (!s.ok()) return s;
+  if (sync != 2) return journal_reject(where + ": synchronous reads back " + std::to_string(sync) + ", not 2 (FULL)");
+
+  s = exec(db_, "PRAGMA foreign_keys=ON", where + ": set foreign_keys=ON");
+  if (!s.ok()) return s;
+  int64_t fk = 0;
+  s = query_int(db_, "PRAGMA foreign_keys", where + ": read foreign_keys", &fk);
+  if (!s.ok()) return s;
+  if (fk != 1) return journal_reject(where + ": foreign_keys reads back " + std::to_string(fk) + ", not 1");
+
+  // Schema: create it in a fresh file, else insist on our version.
+  s = exec(db_, "BEGIN IMMEDIATE", where + ": begin schema transaction");
+  if (!s.ok()) return s;
+  auto schema = [&]() -> Status {
+    int64_t has_meta = 0;
+    Status st = query_int(db_, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta'",
+                          where + ": look for meta table", &has_meta);
+    if (!st.ok()) return st;
+    if (has_meta == 0) {
+      int64_t objects = 0;
+      st = query_int(db_, "SELECT count(*) FROM sqlite_master", where + ": list schema", &objects);
+      if (!st.ok()) return st;
+      if (objects != 0) return journal_reject(where + ": not an otcgw journal (it has tables but no meta table)");
+      return exec(db_, kSchemaSql, where + ": create schema version 1");
+    }
+    std::string version;
+    st = query_text(db_, "SELECT value FROM meta WHERE key = 'schema_version'", where + ": read schema_version",
+                    &version);
+    if (!st.ok()) return st;
+    if (version != std::to_string(kSchemaVersion)) {
+      return journal_reject(where + " has schema version " + version + "; this build reads only version " +
+                            std::to_string(kSchemaVersion));
+    }
+    return Ok{};
+  };
+  s = schema();
+  if (!s.ok()) {
+    // Keep the first error; a failed rollback here only adds to it.
+    const Status rb = exec(db_, "ROLLBACK", "rollback");
+    if (!rb.ok()) return journal_reject(s.reject().detail + "; " + rb.reject().detail);
+    return s;
+  }
+  s = exec(db_, "COMMIT", where + ": commit schema");
+  if (!s.ok()) {
+    (void)exec(db_, "ROLLBACK", "rollback");  // the commit error is the one to report
+    return s;
+  }
+
+  int64_t last_seq = 0;
+  s = query_int(db_, "SELECT COALESCE(MAX(seq), 0) FROM journal", where + ": read last seq", &last_seq);
+  if (!s.ok()) return s;
+  if (last_seq < 0) return journal_reject(where + ": negative seq in journal");
+  next_seq_ = static_cast<uint64_t>(last_seq) + 1;
+
+  return prepare_statements();
+}
+
+Status SqliteJournal::prepare_statements() {
+  struct Spec {
+    sqlite3_stmt** stmt;
+    const char* sql;
+  };
+  const Spec specs[] = {
+      {&insert_record_,
+       "INSERT INTO journal(seq, ts_us, kind, kind_name, client, quote_id, order_id, exec_id, cl_ord_id, payload) "
+       "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"},
+      {&insert_account_, "INSERT INTO accounts(id, owner, asset, purpose, purpose_name, seq) VALUES(?, ?, ?, ?, ?, ?)"},
+      {&insert_transfer_,
+       "INSERT INTO transfers(id, seq, debit_account, credit_account, asset, amount, ts_us) "
+       "VALUES(?, ?, ?, ?, ?, ?, ?)"},
+      {&insert_trade_,
+       "INSERT INTO trades(exec_id, seq, order_id, quote_id, client, cl_ord_id, instrument, side, qty, price, "
+       "qty_text, price_text, notional, fee, ts_us) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"},
+      {&begin_, "BEGIN IMMEDIATE"},
+      {&commit_, "COMMIT"},
+      {&rollback_, "ROLLBACK"},
+  };
+  for (const Spec& spec : specs) {
+    const int rc = sqlite3_prepare_v3(db_, spec.sql, -1, SQLITE_PREPARE_PERSISTENT, spec.stmt, nullptr);
+    if (rc != SQLITE_OK) {
+      return journal_reject("journal " + path_ + ": prepare '" + spec.sql + "': " + errmsg(db_));
+    }
+  }
+  return Ok{};
+}
+
+SqliteJournal::~SqliteJournal() {
+  // sqlite3_finalize repeats the statement's last step result, which was handled then.
+  for (sqlite3_stmt* stmt : {insert_record_, insert_account_, insert_transfer_, insert_trade_, begin_, commit_,
+                             rollback_}) {
+    sqlite3_finalize(stmt);
+  }
+  const int rc = sqlite3_close(db_);
+  if (rc != SQLITE_OK) std::fprintf(stderr, "journal %s: close: %s\n", path_.c_str(), sqlite3_errstr(rc));
+  LEDGER_ASSERT(rc == SQLITE_OK);  // only an unfinalized statement (our bug) keeps it open
+}
+
+uint64_t SqliteJournal::append(JournalRecord record) {
+  LEDGER_ASSERT(!halted_);
+  LEDGER_ASSERT(pending_.size() == pending_seq_.size());
+  const uint64_t seq = next_seq_++;
+  pending_.push_back(std::move(record));
+  pending_seq_.push_back(seq);
+  return seq;
+}
+
+Status SqliteJournal::step_done(sqlite3_stmt* stmt, const std::string& what) {
+  const int rc = sqlite3_step(stmt);
+  if (rc != SQLITE_DONE) {
+    std::string detail = what + ": " + errmsg(db_);
+    sqlite3_reset(stmt);  // repeats the step's error, reported above
+    return journal_reject(std::move(detail));
+  }
+  const int reset_rc = sqlite3_reset(stmt);
+  if (reset_rc != SQLITE_OK) return journal_reject(what + ": reset: " + sqlite3_errstr(reset_rc));
+  return Ok{};
+}
+
+Status SqliteJournal::write_pending() {
+  for (size_t i = 0; i < pending_.size(); ++i) {
+    const JournalRecord& r = pending_[i];
+    const uint64_t seq = pending_seq_[i];
+    const std::string at = " (seq " + std::to_string(seq) + ")";
+
+    {
+      Binder b(insert_record_);
+      b.id(seq);
+      b.i64(r.ts.value);
+      b.i64(static_cast<int64_t>(r.kind));
+      b.text(record_kind_name(r.kind));
+      b.text_or_null(r.client);
+      b.id_or_null(r.quote_id.value);
+      b.id_or_null(r.order_id.value);
+      b.id_or_null(r.exec_id.value);
+      b.text_or_null(r.cl_ord_id);
+      b.text(r.payload);
+      Status s = b.done("insert journal record" + at);
+      if (s.ok()) s = step_done(insert_record_, "insert journal record" + at);
+      if (!s.ok()) return s;
+    }
+
+    if (r.account) {
+      const Account& a = *r.account;
+      Binder b(insert_account_);
+      b.id(a.id.value);
+      b.text(a.owner);
+      b.text(a.asset_code);
+      b.i64(static_cast<int64_t>(a.purpose));
+      b.text(account_purpose_name(a.purpose));
+      b.id(seq);
+      const std::string what = "insert account " + std::to_string(a.id.value) + at;
+      Status s = b.done(what);
+      if (s.ok()) s = step_done(insert_account_, what);
+      if (!s.ok()) return s;
+    }
+
+    for (const Transfer& t : r.transfers) {
+      Binder b(insert_transfer_);
+      b.id(t.id.value);
+      b.id(seq);
+      b.id(t.debit.value);
+      b.id(t.credit.value);
+      b.text(t.asset_code);
+      b.i64(t.amount.value);
+      b.i64(r.ts.value);
+      const std::string what = "insert transfer " + std::to_string(t.id.value) + at;
+      Status s = b.done(what);
+      if (s.ok()) s = step_done(insert_transfer_, what);
+      if (!s.ok()) return s;
+    }
+
+    if (r.trade) {
+      const TradeRow& t = *r.trade;
+      Binder b(insert_trade_);
+      b.id(t.exec_id.value);
+      b.id(seq);
+      b.id(t.order_id.value);
+      b.id_or_null(t.quote_id.value);
+      b.text(t.client);
+      b.text(t.cl_ord_id);
+      b.text(t.instrument);
+      b.text(side_name(t.side));
+      b.i64(t.qty.value);
+      b.i64(t.price.value);
+      b.text(t.qty_text);
+      b.text(t.price_text);
+      b.i64(t.notional.value);
+      b.i64(t.fee.value);
+      b.i64(r.ts.value);
+      const std::string what = "insert trade exec_id " + std::to_string(t.exec_id.value) + at;
+      Status s = b.done(what);
+      if (s.ok()) s = step_done(insert_trade_, what);
+      if (!s.ok()) return s;
+    }
+  }
+  return Ok{};
+}
+
+Status SqliteJournal::fail(const std::string& what) {
+  std::string detail = what;
+  if (sqlite3_get_autocommit(db_) == 0) {  // a transaction is still open: undo it
+    const Status rb = step_done(rollback_, "rollback");
+    if (!rb.ok()) detail += "; " + rb.reject().detail;
+  }
+  halted_ = true;
+  halt_reason_ = detail;
+  pending_.clear();
+  pending_seq_.clear();
+  return journal_reject("journal " + path_ + ": " + detail);
+}
+
+Status SqliteJournal::commit() {
+  if (halted_) return journal_reject("journal " + path_ + " halted after an earlier failure: " + halt_reason_);
+  if (pending_.empty()) return Ok{};
+  Status s = step_done(begin_, "begin immediate");
+  if (s.ok()) s = write_pending();
+  if (s.ok()) s = step_done(commit_, "commit");
+  if (!s.ok()) return fail(s.reject().detail);
+  pending_.clear();
+  pending_seq_.clear();
+  return Ok{};
+}
+
+Status SqliteJournal::load(RecoveredState* out) {
+  LEDGER_ASSERT(out != nullptr);
+  LEDGER_ASSERT(pending_.empty());
+  LEDGER_ASSERT(!halted_);
+  const std::string where = "load journal " + path_;
+  RecoveredState state;
+
+  // One read transaction: every figure below comes from the same snapshot.
+  Status s = exec(db_, "BEGIN", where + ": begin");
+  if (!s.ok()) return s;
+  auto read = [&]() -> Status {
+    int64_t v = 0;
+    Status st = query_int(db_, "SELECT COALESCE(MAX(seq), 0) FROM journal", where + ": last seq", &v);
+    if (!st.ok()) return st;
+    state.last_seq = static_cast<uint64_t>(v);
+
+    // Checked from the SQL side too: every transfer joins two distinct accounts of its asset.
+    st = query_int(db_,
+                   "SELECT count(*) FROM transfers t "
+                   "LEFT JOIN accounts d ON d.id = t.debit_account "
+                   "LEFT JOIN accounts c ON c.id = t.credit_account "
+                   "WHERE d.id IS NULL OR c.id IS NULL OR d.asset <> t.asset OR c.asset <> t.asset "
+                   "OR t.debit_account = t.credit_account OR t.amount <= 0",
+                   where + ": check transfers", &v);
+    if (!st.ok()) return st;
+    if (v != 0) return journal_reject(where + ": " + std::to_string(v) + " transfers do not match their accounts");
+
+    st = query_rows(db_,
+                    "SELECT a.id, a.owner, a.asset, a.purpose, b.balance FROM accounts a "
+                    "JOIN balances b ON b.account_id = a.id ORDER BY a.id",
+                    where + ": read balances", [&](sqlite3_stmt* row) -> Status {
+                      RestoredAccount r;
+                      int64_t id = 0;
+                      int64_t purpose = 0;
+                      int64_t balance = 0;
+                      // A balance outside int64 comes back as REAL (SQLite's overflow): refused.
+                      if (!column_int(row, 0, &id) || !column_text(row, 1, &r.account.owner) ||
+                          !column_text(row, 2, &r.account.asset_code) || !column_int(row, 3, &purpose) ||
+                          !column_int(row, 4, &balance) || id <= 0 || !valid_purpose(purpose)) {
+                        return journal_reject(where + ": malformed account row (id " + std::to_string(id) + ")");
+                      }
+                      r.account.id = AccountId(static_cast<uint64_t>(id));
+                      r.account.purpose = static_cast<AccountPurpose>(purpose);
+                      r.balance = Amount(balance);
+                      state.accounts.push_back(std::move(r));
+                      return Ok{};
+                    });
+    if (!st.ok()) return st;
+
+    st = query_int(db_, "SELECT COALESCE(MAX(id), 0) FROM transfers", where + ": last transfer id", &v);
+    if (!st.ok()) return st;
+    state.last_transfer_id = TransferId(static_cast<uint64_t>(v));
+    st = query_int(db_, "SELECT COALESCE(MAX(quote_id), 0) FROM journal", where + ": last quote id", &v);
+    if (!st.ok()) return st;
+    state.last_quote_id = QuoteId(static_cast<uint64_t>(v));
+    st = query_int(db_, "SELECT COALESCE(MAX(order_id), 0) FROM journal", where + ": last order id", &v);
+    if (!st.ok()) return st;
+    state.last_order_id = OrderId(static_cast<uint64_t>(v));
+    st = query_int(db_, "SELECT COALESCE(MAX(exec_id), 0) FROM journal", where + ": last exec id", &v);
+    if (!st.ok()) return st;
+    state.last_exec_id = ExecId(static_cast<uint64_t>(v));
+
+    return query_rows(db_,
+                      "SELECT client, cl_ord_id FROM journal WHERE kind IN (5, 6) "
+                      "AND client IS NOT NULL AND cl_ord_id IS NOT NULL ORDER BY seq",
+                      where + ": read cl_ord_ids", [&](sqlite3_stmt* row) -> Status {
+                        std::pair<std::string, std::string> p;
+                        if (!column_text(row, 0, &p.first) || !column_text(row, 1, &p.second)) {
+                          return journal_reject(where + ": malformed client/cl_ord_id row");
+                        }
+                        state.cl_ord_ids.push_back(std::move(p));
+                        return Ok{};
+                      });
+  };
+  s = read();
+  const Status end = exec(db_, "COMMIT", where + ": end read transaction");
+  if (!s.ok()) {
+    if (!end.ok()) (void)exec(db_, "ROLLBACK", "rollback");
+    return s;
+  }
+  if (!end.ok()) {
+    (void)exec(db_, "ROLLBACK", "rollback");
+    return end;
+  }
+  if (state.last_seq + 1 != next_seq_) {
+    // Not our bug but a deployment error: a second writer on the same file.
+    return journal_reject(where + ": journal grew from seq " + std::to_string(next_seq_ - 1) + " to " +
+                          std::to_string(state.last_seq) + " since open (another writer?)");
+  }
+  *out = std::move(state);
+  return Ok{};
+}
+
+}  // namespace otc::ledger

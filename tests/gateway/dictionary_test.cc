@@ -1,0 +1,1129 @@
+// fix-specs/FIX44.xml, loaded by QuickFIX 1.15.1's DataDictionary exactly as a
+// session with UseDataDictionary=Y loads it.
+//
+// Two kinds of checks:
+//  * the content: every field number, name, type, enum value, message, message
+//    field, group and required flag is compared, exhaustively, with tables
+//    written here from the FIX 4.4 specification;
+//  * the behaviour: sample messages of every type, built with QuickFIX's FIX44
+//    classes (or written on the wire, as a counterparty would send them), are
+//    serialised, parsed back with the dictionary and validated; broken ones must
+//    be refused with the exception QuickFIX turns into the right session Reject.
+//
+// OTC_FIX44_DICT=<path> runs the same checks against another file (used to
+// check that a damaged dictionary makes this test fail).
+#ifndef HAVE_SSL
+#define HAVE_SSL 1
+#endif
+#include <quickfix/DataDictionary.h>
+#include <quickfix/Exceptions.h>
+#include <quickfix/FieldTypes.h>
+#include <quickfix/Message.h>
+#include <quickfix/fix44/BusinessMessageReject.h>
+#include <quickfix/fix44/ExecutionReport.h>
+#include <quickfix/fix44/Heartbeat.h>
+#include <quickfix/fix44/Logon.h>
+#include <quickfix/fix44/Logout.h>
+#include <quickfix/fix44/NewOrderSingle.h>
+#include <quickfix/fix44/Quote.h>
+#include <quickfix/fix44/QuoteRequest.h>
+#include <quickfix/fix44/QuoteRequestReject.h>
+#include <quickfix/fix44/Reject.h>
+#include <quickfix/fix44/ResendRequest.h>
+#include <quickfix/fix44/SequenceReset.h>
+#include <quickfix/fix44/TestRequest.h>
+
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <functional>
+#include <map>
+#include <memory>
+#include <regex>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace {
+
+using T = FIX::TYPE::Type;
+
+// ---------------------------------------------------------------------------
+// The expected dictionary (FIX 4.4).
+
+struct FieldSpec {
+  int tag;
+  const char* name;
+  T type;
+};
+
+const std::vector<FieldSpec>& expectedFields() {
+  static const std::vector<FieldSpec> fields = {
+      {1, "Account", T::String},
+      {6, "AvgPx", T::Price},
+      {7, "BeginSeqNo", T::SeqNum},
+      {8, "BeginString", T::String},
+      {9, "BodyLength", T::Length},
+      {10, "CheckSum", T::String},
+      {11, "ClOrdID", T::String},
+      {14, "CumQty", T::Qty},
+      {15, "Currency", T::Currency},
+      {16, "EndSeqNo", T::SeqNum},
+      {17, "ExecID", T::String},
+      {31, "LastPx", T::Price},
+      {32, "LastQty", T::Qty},
+      {34, "MsgSeqNum", T::SeqNum},
+      {35, "MsgType", T::String},
+      {36, "NewSeqNo", T::SeqNum},
+      {37, "OrderID", T::String},
+      {38, "OrderQty", T::Qty},
+      {39, "OrdStatus", T::Char},
+      {40, "OrdType", T::Char},
+      {41, "OrigClOrdID", T::String},
+      {43, "PossDupFlag", T::Boolean},
+      {44, "Price", T::Price},
+      {45, "RefSeqNum", T::SeqNum},
+      {49, "SenderCompID", T::String},
+      {50, "SenderSubID", T::String},
+      {52, "SendingTime", T::UtcTimeStamp},
+      {54, "Side", T::Char},
+      {55, "Symbol", T::String},
+      {56, "TargetCompID", T::String},
+      {57, "TargetSubID", T::String},
+      {58, "Text", T::String},
+      {59, "TimeInForce", T::Char},
+      {60, "TransactTime", T::UtcTimeStamp},
+      {62, "ValidUntilTime", T::UtcTimeStamp},
+      {64, "SettlDate", T::LocalMktDate},
+      {89, "Signature", T::Data},
+      {90, "SecureDataLen", T::Length},
+      {91, "SecureData", T::Data},
+      {93, "SignatureLength", T::Length},
+      {95, "RawDataLength", T::Length},
+      {96, "RawData", T::Data},
+      {97, "PossResend", T::Boolean},
+      {98, "EncryptMethod", T::Int},
+      {103, "OrdRejReason", T::Int},
+      {108, "HeartBtInt", T::Int},
+      {112, "TestReqID", T::String},
+      {115, "OnBehalfOfCompID", T::String},
+      {116, "OnBehalfOfSubID", T::String},
+      {117, "QuoteID", T::String},
+      {122, "OrigSendingTime", T::UtcTimeStamp},
+      {123, "GapFillFlag", T::Boolean},
+      {126, "ExpireTime", T::UtcTimeStamp},
+      {128, "DeliverToCompID", T::String},
+      {129, "DeliverToSubID", T::String},
+      {131, "QuoteReqID", T::String},
+      {132, "BidPx", T::Price},
+      {133, "OfferPx", T::Price},
+      {134, "BidSize", T::Qty},
+      {135, "OfferSize", T::Qty},
+      {141, "ResetSeqNumFlag", T::Boolean},
+      {142, "SenderLocationID", T::String},
+      {143, "TargetLocationID", T::String},
+      {144, "OnBehalfOfLocationID", T::String},
+      {145, "DeliverToLocationID", T::String},
+      {146, "NoRelatedSym", T::NumInGroup},
+      {150, "ExecType", T::Char},
+      {151, "LeavesQty", T::Qty},
+      {198, "SecondaryOrderID", T::String},
+      {212, "XmlDataLen", T::Length},
+      {213, "XmlData", T::Data},
+      {347, "MessageEncoding", T::String},
+      {369, "LastMsgSeqNumProcessed", T::SeqNum},
+      {371, "RefTagID", T::Int},
+      {372, "RefMsgType", T::String},
+      {373, "SessionRejectReason", T::Int},
+      {379, "BusinessRejectRefID", T::String},
+      {380, "BusinessRejectReason", T::Int},
+      {383, "MaxMessageSize", T::Length},
+      {384, "NoMsgTypes", T::NumInGroup},
+      {385, "MsgDirection", T::Char},
+      {432, "ExpireDate", T::LocalMktDate},
+      {447, "PartyIDSource", T::Char},
+      {448, "PartyID", T::String},
+      {452, "PartyRole", T::Int},
+      {453, "NoPartyIDs", T::NumInGroup},
+      {464, "TestMessageIndicator", T::Boolean},
+      {537, "QuoteType", T::Int},
+      {553, "Username", T::String},
+      {554, "Password", T::String},
+      {627, "NoHops", T::NumInGroup},
+      {628, "HopCompID", T::String},
+      {629, "HopSendingTime", T::UtcTimeStamp},
+      {630, "HopRefID", T::SeqNum},
+      {658, "QuoteRequestRejectReason", T::Int},
+      {789, "NextExpectedMsgSeqNum", T::SeqNum},
+  };
+  return fields;
+}
+
+using Values = std::set<std::string>;
+
+std::set<std::string> range(int from, int to) {
+  std::set<std::string> out;
+  for (int i = from; i <= to; ++i) out.insert(std::to_string(i));
+  return out;
+}
+
+std::set<std::string> chars(const std::string& cs) {
+  std::set<std::string> out;
+  for (char c : cs) out.insert(std::string(1, c));
+  return out;
+}
+
+Values plus(Values v, std::initializer_list<const char*> more) {
+  for (const char* m : more) v.insert(m);
+  return v;
+}
+
+// Fields with enumerated values, and exactly those values.
+const std::map<int, Values>& expectedEnums() {
+  static const std::map<int, Values> enums = {
+      {35, {"0", "1", "2", "3", "4", "5", "8", "A", "D", "R", "S", "j", "AG"}},
+      {39, chars("0123456789ABCDE")},
+      {40, chars("123456789ABCDEFGHIJKLMP")},
+      {43, {"Y", "N"}},
+      {54, chars("123456789ABCDEFG")},
+      {59, chars("01234567")},
+      {97, {"Y", "N"}},
+      {98, range(0, 6)},
+      {103, plus(range(0, 15), {"99"})},
+      {123, {"Y", "N"}},
+      {141, {"Y", "N"}},
+      {150, chars("03456789ABCDEFGHI")},
+      {347, {"ISO-2022-JP", "EUC-JP", "Shift_JIS", "UTF-8"}},
+      {373, plus(range(0, 17), {"99"})},
+      {380, range(0, 7)},
+      {385, {"S", "R"}},
+      {447, chars("123456789ABCDEFGHI")},
+      {452, [] {
+         Values v = range(1, 38);
+         v.erase("23");
+         return v;
+       }()},
+      {464, {"Y", "N"}},
+      {537, range(0, 3)},
+      {658, plus(range(1, 10), {"99"})},
+  };
+  return enums;
+}
+
+using FieldList = std::vector<std::pair<int, bool>>;  // tag, required
+
+struct GroupSpec {
+  int countTag;
+  bool required;
+  int delimiter;  // first field of the group
+  FieldList fields;
+};
+
+struct MessageSpec {
+  std::string msgType;
+  std::string name;
+  FieldList fields;  // body fields, group count tags excluded
+  std::vector<GroupSpec> groups;
+};
+
+const std::vector<MessageSpec>& expectedMessages() {
+  static const std::vector<MessageSpec> messages = {
+      {"0", "Heartbeat", {{112, false}}, {}},
+      {"1", "TestRequest", {{112, true}}, {}},
+      {"2", "ResendRequest", {{7, true}, {16, true}}, {}},
+      {"3", "Reject", {{45, true}, {371, false}, {372, false}, {373, false}, {58, false}}, {}},
+      {"4", "SequenceReset", {{123, false}, {36, true}}, {}},
+      {"5", "Logout", {{58, false}}, {}},
+      {"A",
+       "Logon",
+       {{98, true},
+        {108, true},
+        {95, false},
+        {96, false},
+        {141, false},
+        {789, false},
+        {383, false},
+        {464, false},
+        {553, false},
+        {554, false}},
+       {{384, false, 372, {{372, false}, {385, false}}}}},
+      {"R",
+       "QuoteRequest",
+       {{131, true}, {58, false}},
+       {{146,
+         true,
+         55,
+         {{55, true},
+          {537, false},
+          {54, false},
+          {38, false},
+          {64, false},
+          {15, false},
+          {1, false},
+          {126, false},
+          {60, false}}}}},
+      {"S",
+       "Quote",
+       {{131, false},
+        {117, true},
+        {537, false},
+        {55, true},
+        {54, false},
+        {38, false},
+        {132, false},
+        {133, false},
+        {134, false},
+        {135, false},
+        {62, false},
+        {60, false},
+        {15, false},
+        {58, false}},
+       {}},
+      {"AG",
+       "QuoteRequestReject",
+       {{131, true}, {658, true}, {58, false}},
+       {{146, true, 55, {{55, true}, {537, false}, {54, false}, {38, false}}}}},
+      {"D",
+       "NewOrderSingle",
+       {{11, true},
+        {1, false},
+        {55, true},
+        {54, true},
+        {60, true},
+        {38, false},
+        {40, true},
+        {44, false},
+        {15, false},
+        {117, false},
+        {59, false},
+        {432, false},
+        {126, false},
+        {58, false}},
+       {}},
+      {"8",
+       "ExecutionReport",
+       {{37, true},  {198, false}, {11, false}, {41, false}, {17, true},  {150, true},
+        {39, true},  {103, false}, {1, false},  {55, true},  {54, true},  {38, false},
+        {40, false}, {44, false},  {15, false}, {59, false}, {32, false}, {31, false},
+        {151, true}, {14, true},   {6, true},   {60, false}, {58, false}},
+       {{453, false, 448, {{448, false}, {447, false}, {452, false}}}}},
+      {"j",
+       "BusinessMessageReject",
+       {{45, false}, {372, true}, {379, false}, {380, true}, {58, false}},
+       {}},
+  };
+  return messages;
+}
+
+const std::set<int>& expectedHeader() {
+  static const std::set<int> header = {8,   9,   35,  49,  56,  115, 128, 90,  91,  34,
+                                       50,  142, 57,  143, 116, 144, 129, 145, 43,  97,
+                                       52,  122, 212, 213, 347, 369, 627};
+  return header;
+}
+const std::set<int> kHeaderRequired = {8, 9, 35, 49, 56, 34, 52, 10};  // 10: trailer
+const std::set<int> kTrailer = {93, 89, 10};
+
+// ---------------------------------------------------------------------------
+// Helpers.
+
+std::string dictionaryPath() {
+  if (const char* p = std::getenv("OTC_FIX44_DICT")) return p;
+  return std::string(OTC_SOURCE_DIR) + "/fix-specs/FIX44.xml";
+}
+
+const FIX::DataDictionary& dict() {
+  static const std::unique_ptr<FIX::DataDictionary> dd(new FIX::DataDictionary(dictionaryPath()));
+  return *dd;
+}
+
+const char SOH = '\x01';
+
+// Standard header of every sample: the gateway talking to one client.
+template <class M>
+M stamped(M m, int seq = 2) {
+  FIX::Header& h = m.getHeader();
+  h.setField(FIX::SenderCompID("OTCGW"));
+  h.setField(FIX::TargetCompID("CLIENT1"));
+  h.setField(FIX::MsgSeqNum(seq));
+  h.setField(FIX::FIELD::SendingTime, "20240611-09:30:00.123");
+  return m;
+}
+
+// What a session does with incoming bytes: parse with the dictionary (which
+// checks BodyLength and CheckSum and splits the groups), then validate.
+FIX::Message receive(const std::string& wire) {
+  FIX::Message parsed(wire, dict(), true);
+  FIX::DataDictionary::validate(parsed, &dict(), &dict());
+  return parsed;
+}
+
+// Serialise a message built in memory, then receive it.
+FIX::Message roundTrip(FIX::Message m) { return receive(m.toString()); }
+
+// A wire message from tag=value pairs of the body (in the order given),
+// with the standard header, BodyLength and CheckSum computed.
+std::string wire(const std::string& msgType, const std::vector<std::pair<int, std::string>>& body,
+                 bool withSender = true) {
+  std::string b = "35=" + msgType + SOH;
+  if (withSender) b += std::string("49=CLIENT1") + SOH;
+  b += std::string("56=OTCGW") + SOH + "34=2" + SOH + "52=20240611-09:30:00.123" + SOH;
+  for (const auto& f : body) b += std::to_string(f.first) + "=" + f.second + SOH;
+  std::string out = std::string("8=FIX.4.4") + SOH + "9=" + std::to_string(b.size()) + SOH + b;
+  unsigned sum = 0;
+  for (unsigned char c : out) sum += c;
+  char cs[4];
+  std::snprintf(cs, sizeof cs, "%03u", sum % 256);
+  return out + "10=" + cs + SOH;
+}
+
+// Runs f, requires it to throw E, returns E's field.
+template <class E>
+int refusedTag(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const E& e) {
+    return e.field;
+  } catch (const std::exception& e) {
+    FAIL("refused for another reason: " << e.what());
+  }
+  FAIL("the message was accepted");
+  return -1;
+}
+
+// A valid ExecutionReport (fill), to be broken by the tests.
+FIX44::ExecutionReport fill() {
+  FIX44::ExecutionReport er;
+  er.setField(FIX::OrderID("ORD-1"));
+  er.setField(FIX::SecondaryOrderID("VENUE-9"));
+  er.setField(FIX::ClOrdID("CL-1"));
+  er.setField(FIX::OrigClOrdID("CL-0"));
+  er.setField(FIX::ExecID("EX-1"));
+  er.setField(FIX::ExecType('F'));
+  er.setField(FIX::OrdStatus('2'));
+  er.setField(FIX::Account("ACC-1"));
+  er.setField(FIX::Symbol("BTC-USD"));
+  er.setField(FIX::Side('1'));
+  er.setField(FIX::FIELD::OrderQty, "2.5");
+  er.setField(FIX::OrdType('D'));
+  er.setField(FIX::FIELD::Price, "65010.75");
+  er.setField(FIX::TimeInForce('4'));
+  er.setField(FIX::FIELD::LastQty, "2.5");
+  er.setField(FIX::FIELD::LastPx, "65010.75");
+  er.setField(FIX::FIELD::LeavesQty, "0");
+  er.setField(FIX::FIELD::CumQty, "2.5");
+  er.setField(FIX::FIELD::AvgPx, "65010.75");
+  er.setField(FIX::FIELD::TransactTime, "20240611-09:30:00.120");
+  er.setField(FIX::Currency("USD"));
+  er.setField(FIX::Text("filled"));
+  FIX44::ExecutionReport::NoPartyIDs party;
+  party.setField(FIX::PartyID("OTCDESK"));
+  party.setField(FIX::PartyIDSource('D'));
+  party.setField(FIX::PartyRole(1));
+  er.addGroup(party);
+  party.setField(FIX::PartyID("CLIENT1"));
+  party.setField(FIX::PartyRole(3));
+  er.addGroup(party);
+  return stamped(er);
+}
+
+// A valid NewOrderSingle against a quote, to be broken by the tests.
+FIX44::NewOrderSingle order() {
+  FIX44::NewOrderSingle nos;
+  nos.setField(FIX::ClOrdID("CL-1"));
+  nos.setField(FIX::Account("ACC-1"));
+  nos.setField(FIX::Symbol("BTC-USD"));
+  nos.setField(FIX::Side('1'));
+  nos.setField(FIX::FIELD::TransactTime, "20240611-09:30:00.100");
+  nos.setField(FIX::FIELD::OrderQty, "2.5");
+  nos.setField(FIX::OrdType('D'));
+  nos.setField(FIX::FIELD::Price, "65010.75");
+  nos.setField(FIX::QuoteID("Q-1"));
+  nos.setField(FIX::TimeInForce('4'));
+  nos.setField(FIX::Currency("USD"));
+  nos.setField(FIX::Text("lift"));
+  return stamped(nos);
+}
+
+FIX44::QuoteRequest quoteRequest() {
+  FIX44::QuoteRequest qr;
+  qr.setField(FIX::QuoteReqID("QR-1"));
+  FIX44::QuoteRequest::NoRelatedSym sym;
+  sym.setField(FIX::Symbol("BTC-USD"));
+  sym.setField(FIX::QuoteType(1));
+  sym.setField(FIX::Side('1'));
+  sym.setField(FIX::FIELD::OrderQty, "2.5");
+  sym.setField(FIX::FIELD::SettlDate, "20240613");
+  sym.setField(FIX::Currency("USD"));
+  sym.setField(FIX::Account("ACC-1"));
+  sym.setField(FIX::FIELD::ExpireTime, "20240611-09:31:00.000");
+  sym.setField(FIX::FIELD::TransactTime, "20240611-09:30:00.000");
+  qr.addGroup(sym);
+  qr.setField(FIX::Text("rfq"));
+  return stamped(qr);
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------
+// Content.
+
+TEST_CASE("the dictionary loads as FIX.4.4", "[dictionary]") {
+  INFO("dictionary: " << dictionaryPath());
+  REQUIRE_NOTHROW(dict());
+  CHECK(dict().getVersion() == "FIX.4.4");
+}
+
+TEST_CASE("fields: exactly the expected numbers, names and types", "[dictionary]") {
+  const FIX::DataDictionary& dd = dict();
+  std::set<int> expected;
+  for (const FieldSpec& f : expectedFields()) {
+    INFO("field " << f.tag << " " << f.name);
+    expected.insert(f.tag);
+    REQUIRE(dd.isField(f.tag));
+    std::string name;
+    CHECK(dd.getFieldName(f.tag, name));
+    CHECK(name == f.name);
+    int tag = 0;
+    CHECK(dd.getFieldTag(f.name, tag));
+    CHECK(tag == f.tag);
+    T type = T::Unknown;
+    CHECK(dd.getFieldType(f.tag, type));
+    CHECK(type == f.type);
+  }
+  for (int tag = 1; tag < 10000; ++tag) {
+    INFO("tag " << tag);
+    CHECK(dd.isField(tag) == (expected.count(tag) == 1));
+  }
+}
+
+TEST_CASE("enumerated fields: exactly the FIX 4.4 values", "[dictionary]") {
+  const FIX::DataDictionary& dd = dict();
+  // Every candidate a wrong dictionary could plausibly hold.
+  std::set<std::string> candidates = range(0, 200);
+  const std::string alnum = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  for (char a : alnum) {
+    candidates.insert(std::string(1, a));
+    for (char b : alnum) candidates.insert(std::string(1, a) + b);
+  }
+  for (const auto& e : expectedEnums())
+    for (const std::string& v : e.second) candidates.insert(v);
+
+  for (const FieldSpec& f : expectedFields()) {
+    INFO("field " << f.tag << " " << f.name);
+    auto e = expectedEnums().find(f.tag);
+    if (e == expectedEnums().end()) {
+      CHECK_FALSE(dd.hasFieldValue(f.tag));
+      continue;
+    }
+    REQUIRE(dd.hasFieldValue(f.tag));
+    for (const std::string& v : candidates) {
+      INFO("value '" << v << "'");
+      CHECK(dd.isFieldValue(f.tag, v) == (e->second.count(v) == 1));
+    }
+  }
+}
+
+TEST_CASE("messages: exactly the expected types, fields, groups and required flags",
+          "[dictionary]") {
+  const FIX::DataDictionary& dd = dict();
+  std::set<std::string> types;
+  for (const MessageSpec& m : expectedMessages()) types.insert(m.msgType);
+  const std::string alnum = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  for (char a : alnum) {
+    for (const std::string& t : {std::string(1, a), std::string(1, a) + "A", std::string(1, a) + "B",
+                                 std::string(1, a) + "G"}) {
+      INFO("MsgType " << t);
+      CHECK(dd.isMsgType(t) == (types.count(t) == 1));
+    }
+  }
+
+  for (const MessageSpec& m : expectedMessages()) {
+    INFO("message " << m.name << " (" << m.msgType << ")");
+    REQUIRE(dd.isMsgType(m.msgType));
+    std::string name;
+    CHECK(dd.getValueName(FIX::FIELD::MsgType, m.msgType, name));
+    CHECK(name == m.name);
+
+    std::map<int, bool> body(m.fields.begin(), m.fields.end());
+    for (const GroupSpec& g : m.groups) body[g.countTag] = g.required;
+    for (int tag = 1; tag < 10000; ++tag) {
+      if (!dd.isField(tag)) continue;
+      INFO("tag " << tag);
+      auto it = body.find(tag);
+      CHECK(dd.isMsgField(m.msgType, tag) == (it != body.end()));
+      CHECK(dd.isRequiredField(m.msgType, tag) == (it != body.end() && it->second));
+    }
+
+    for (int tag = 1; tag < 10000; ++tag) {
+      if (!dd.isField(tag) || body.count(tag) == 0) continue;
+      bool expectGroup = false;
+      for (const GroupSpec& g : m.groups) expectGroup = expectGroup || g.countTag == tag;
+      INFO("tag " << tag);
+      CHECK(dd.isGroup(m.msgType, tag) == expectGroup);
+    }
+
+    for (const GroupSpec& g : m.groups) {
+      INFO("group " << g.countTag);
+      int delim = 0;
+      const FIX::DataDictionary* gdd = nullptr;
+      REQUIRE(dd.getGroup(m.msgType, g.countTag, delim, gdd));
+      REQUIRE(gdd != nullptr);
+      CHECK(delim == g.delimiter);
+      std::map<int, bool> members(g.fields.begin(), g.fields.end());
+      for (int tag = 1; tag < 10000; ++tag) {
+        INFO("tag " << tag);
+        auto it = members.find(tag);
+        CHECK(gdd->isField(tag) == (it != members.end()));
+        CHECK(gdd->isRequiredField(m.msgType, tag) == (it != members.end() && it->second));
+      }
+    }
+  }
+}
+
+TEST_CASE("header and trailer: exactly the FIX 4.4 standard ones", "[dictionary]") {
+  const FIX::DataDictionary& dd = dict();
+  for (int tag = 1; tag < 10000; ++tag) {
+    if (!dd.isField(tag)) continue;
+    INFO("tag " << tag);
+    CHECK(dd.isHeaderField(tag) == (expectedHeader().count(tag) == 1));
+    CHECK(dd.isTrailerField(tag) == (kTrailer.count(tag) == 1));
+  }
+  int delim = 0;
+  const FIX::DataDictionary* gdd = nullptr;
+  REQUIRE(dd.getGroup("_header_", FIX::FIELD::NoHops, delim, gdd));
+  CHECK(delim == FIX::FIELD::HopCompID);
+  CHECK(gdd->isField(FIX::FIELD::HopSendingTime));
+  CHECK(gdd->isField(FIX::FIELD::HopRefID));
+
+  // QuickFIX does not enforce required flags in <header>/<trailer> (see the
+  // "[limits]" test), so check the flags written in the file itself.
+  std::ifstream in(dictionaryPath());
+  const std::string xml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::map<std::string, std::string> flags;
+  for (const char* section : {"header", "trailer"}) {
+    const auto from = xml.find(std::string("<") + section + ">");
+    const auto to = xml.find(std::string("</") + section + ">");
+    REQUIRE(from != std::string::npos);
+    REQUIRE(to != std::string::npos);
+    const std::string block = xml.substr(from, to - from);
+    const std::regex field("<(?:field|group) name=\"([A-Za-z]+)\" required=\"([YN])\"");
+    for (std::sregex_iterator it(block.begin(), block.end(), field), end; it != end; ++it)
+      flags[(*it)[1]] = (*it)[2];
+  }
+  std::set<int> declared = expectedHeader();
+  declared.insert(kTrailer.begin(), kTrailer.end());
+  declared.insert({628, 629, 630});  // NoHops members
+  CHECK(flags.size() == declared.size());
+  for (int tag : declared) {
+    std::string name;
+    REQUIRE(dd.getFieldName(tag, name));
+    INFO("header/trailer field " << name);
+    REQUIRE(flags.count(name) == 1);
+    CHECK(flags[name] == (kHeaderRequired.count(tag) ? "Y" : "N"));
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Valid messages of every type.
+
+TEST_CASE("session messages validate", "[dictionary][valid]") {
+  SECTION("Logon with every field, RawData holding SOH and '='") {
+    FIX44::Logon logon(FIX::EncryptMethod(0), FIX::HeartBtInt(30));
+    const std::string raw = std::string("a") + SOH + "b=c";
+    logon.setField(FIX::RawDataLength(static_cast<int>(raw.size())));
+    logon.setField(FIX::RawData(raw));
+    logon.setField(FIX::ResetSeqNumFlag(true));
+    logon.setField(FIX::NextExpectedMsgSeqNum(1));
+    logon.setField(FIX::MaxMessageSize(65536));
+    FIX44::Logon::NoMsgTypes mt;
+    mt.setField(FIX::RefMsgType("R"));
+    mt.setField(FIX::MsgDirection('R'));
+    logon.addGroup(mt);
+    logon.setField(FIX::TestMessageIndicator(false));
+    logon.setField(FIX::Username("client1"));
+    logon.setField(FIX::Password("s3cret"));
+    FIX::Message got = roundTrip(stamped(logon, 1));
+    CHECK(got.getField(FIX::FIELD::RawData) == raw);
+    CHECK(got.getField(FIX::FIELD::ResetSeqNumFlag) == "Y");
+    CHECK(got.getField(FIX::FIELD::TestMessageIndicator) == "N");
+    CHECK(got.groupCount(FIX::FIELD::NoMsgTypes) == 1);
+  }
+  SECTION("Logon with the required fields only") {
+    CHECK_NOTHROW(roundTrip(stamped(FIX44::Logon(FIX::EncryptMethod(0), FIX::HeartBtInt(30)), 1)));
+  }
+  SECTION("Heartbeat, with and without TestReqID") {
+    CHECK_NOTHROW(roundTrip(stamped(FIX44::Heartbeat())));
+    FIX44::Heartbeat hb;
+    hb.setField(FIX::TestReqID("T-1"));
+    CHECK_NOTHROW(roundTrip(stamped(hb)));
+  }
+  SECTION("TestRequest") {
+    CHECK_NOTHROW(roundTrip(stamped(FIX44::TestRequest(FIX::TestReqID("T-1")))));
+  }
+  SECTION("ResendRequest") {
+    CHECK_NOTHROW(roundTrip(stamped(FIX44::ResendRequest(FIX::BeginSeqNo(1), FIX::EndSeqNo(0)))));
+  }
+  SECTION("Reject, for every 4.4 SessionRejectReason") {
+    for (const std::string& reason : expectedEnums().at(FIX::FIELD::SessionRejectReason)) {
+      INFO("373=" << reason);
+      FIX44::Reject rj(FIX::RefSeqNum(7));
+      rj.setField(FIX::RefTagID(117));
+      rj.setField(FIX::RefMsgType("8"));
+      rj.setField(FIX::FIELD::SessionRejectReason, reason);
+      rj.setField(FIX::Text("Tag not defined for this message type"));
+      CHECK_NOTHROW(roundTrip(stamped(rj)));
+    }
+  }
+  SECTION("SequenceReset, gap fill and reset") {
+    FIX44::SequenceReset gap(FIX::NewSeqNo(10));
+    gap.setField(FIX::GapFillFlag(true));
+    gap.getHeader().setField(FIX::PossDupFlag(true));
+    gap.getHeader().setField(FIX::FIELD::OrigSendingTime, "20240611-09:29:00.000");
+    CHECK_NOTHROW(roundTrip(stamped(gap)));
+    CHECK_NOTHROW(roundTrip(stamped(FIX44::SequenceReset(FIX::NewSeqNo(10)))));
+  }
+  SECTION("Logout") {
+    FIX44::Logout lo;
+    lo.setField(FIX::Text("bye"));
+    CHECK_NOTHROW(roundTrip(stamped(lo)));
+  }
+  SECTION("every optional header field, and the NoHops group") {
+    FIX44::Heartbeat hb = stamped(FIX44::Heartbeat());
+    FIX::Header& h = hb.getHeader();
+    h.setField(FIX::OnBehalfOfCompID("DESK"));
+    h.setField(FIX::OnBehalfOfSubID("TRADER1"));
+    h.setField(FIX::OnBehalfOfLocationID("LDN"));
+    h.setField(FIX::DeliverToCompID("CLIENT1"));
+    h.setField(FIX::DeliverToSubID("BOOK"));
+    h.setField(FIX::DeliverToLocationID("NYC"));
+    h.setField(FIX::SenderSubID("GW1"));
+    h.setField(FIX::SenderLocationID("LDN"));
+    h.setField(FIX::TargetSubID("T1"));
+    h.setField(FIX::TargetLocationID("NYC"));
+    h.setField(FIX::PossDupFlag(false));
+    h.setField(FIX::PossResend(false));
+    h.setField(FIX::FIELD::OrigSendingTime, "20240611-09:29:00");
+    h.setField(FIX::MessageEncoding("UTF-8"));
+    h.setField(FIX::LastMsgSeqNumProcessed(1));
+    FIX44::Header::NoHops hop;
+    hop.setField(FIX::HopCompID("HUB"));
+    hop.setField(FIX::FIELD::HopSendingTime, "20240611-09:30:00.100");
+    hop.setField(FIX::HopRefID(41));
+    h.addGroup(hop);
+    FIX::Message got = roundTrip(hb);
+    CHECK(got.getHeader().getField(FIX::FIELD::OnBehalfOfCompID) == "DESK");
+    CHECK(got.getHeader().groupCount(FIX::FIELD::NoHops) == 1);
+  }
+}
+
+TEST_CASE("application messages validate and keep decimals exact", "[dictionary][valid]") {
+  SECTION("QuoteRequest with two instruments") {
+    FIX44::QuoteRequest qr = quoteRequest();
+    FIX44::QuoteRequest::NoRelatedSym second;
+    second.setField(FIX::Symbol("ETH-USD"));
+    second.setField(FIX::FIELD::OrderQty, "10.125");
+    qr.addGroup(second);
+    FIX::Message got = roundTrip(qr);
+    REQUIRE(got.groupCount(FIX::FIELD::NoRelatedSym) == 2);
+    CHECK(got.getGroupRef(1, FIX::FIELD::NoRelatedSym).getField(FIX::FIELD::OrderQty) == "2.5");
+    CHECK(got.getGroupRef(2, FIX::FIELD::NoRelatedSym).getField(FIX::FIELD::Symbol) == "ETH-USD");
+    CHECK(got.getGroupRef(2, FIX::FIELD::NoRelatedSym).getField(FIX::FIELD::OrderQty) ==
+          "10.125");
+  }
+  SECTION("Quote, two-way") {
+    FIX44::Quote q;
+    q.setField(FIX::QuoteReqID("QR-1"));
+    q.setField(FIX::QuoteID("Q-1"));
+    q.setField(FIX::QuoteType(1));
+    q.setField(FIX::Symbol("BTC-USD"));
+    q.setField(FIX::Side('1'));
+    q.setField(FIX::FIELD::OrderQty, "2.5");
+    q.setField(FIX::FIELD::BidPx, "65000.25");
+    q.setField(FIX::FIELD::OfferPx, "65010.75");
+    q.setField(FIX::FIELD::BidSize, "2.5");
+    q.setField(FIX::FIELD::OfferSize, "2.5");
+    q.setField(FIX::FIELD::ValidUntilTime, "20240611-09:30:05.000");
+    q.setField(FIX::FIELD::TransactTime, "20240611-09:30:00.000");
+    q.setField(FIX::Currency("USD"));
+    q.setField(FIX::Text("firm"));
+    FIX::Message got = roundTrip(stamped(q));
+    CHECK(got.getField(FIX::FIELD::BidPx) == "65000.25");
+    CHECK(got.getField(FIX::FIELD::OfferPx) == "65010.75");
+    CHECK(got.getField(FIX::FIELD::ValidUntilTime) == "20240611-09:30:05.000");
+  }
+  SECTION("QuoteRequestReject, for every 4.4 QuoteRequestRejectReason") {
+    for (const std::string& reason : expectedEnums().at(FIX::FIELD::QuoteRequestRejectReason)) {
+      INFO("658=" << reason);
+      FIX44::QuoteRequestReject rj;
+      rj.setField(FIX::QuoteReqID("QR-1"));
+      rj.setField(FIX::FIELD::QuoteRequestRejectReason, reason);
+      FIX44::QuoteRequestReject::NoRelatedSym sym;
+      sym.setField(FIX::Symbol("BTC-USD"));
+      sym.setField(FIX::QuoteType(1));
+      sym.setField(FIX::Side('2'));
+      sym.setField(FIX::FIELD::OrderQty, "2.5");
+      rj.addGroup(sym);
+      rj.setField(FIX::Text("no liquidity"));
+      CHECK_NOTHROW(roundTrip(stamped(rj)));
+    }
+  }
+  SECTION("NewOrderSingle: previously quoted, limit GTD, market") {
+    FIX::Message got = roundTrip(order());
+    CHECK(got.getField(FIX::FIELD::Price) == "65010.75");
+    CHECK(got.getField(FIX::FIELD::OrderQty) == "2.5");
+
+    FIX44::NewOrderSingle gtd = order();
+    gtd.setField(FIX::OrdType('2'));
+    gtd.removeField(FIX::FIELD::QuoteID);
+    gtd.setField(FIX::TimeInForce('6'));
+    gtd.setField(FIX::FIELD::ExpireDate, "20240612");
+    CHECK_NOTHROW(roundTrip(gtd));
+    gtd.removeField(FIX::FIELD::ExpireDate);
+    gtd.setField(FIX::FIELD::ExpireTime, "20240611-17:00:00");
+    CHECK_NOTHROW(roundTrip(gtd));
+
+    FIX44::NewOrderSingle market = order();
+    market.setField(FIX::OrdType('1'));
+    market.removeField(FIX::FIELD::Price);
+    market.removeField(FIX::FIELD::QuoteID);
+    market.setField(FIX::TimeInForce('3'));
+    CHECK_NOTHROW(roundTrip(market));
+  }
+  SECTION("NewOrderSingle as a client writes it, fields in any order") {
+    CHECK_NOTHROW(receive(wire("D", {{40, "D"},
+                                     {117, "Q-1"},
+                                     {55, "BTC-USD"},
+                                     {11, "CL-9"},
+                                     {60, "20240611-09:30:00"},
+                                     {54, "2"},
+                                     {38, "0.0001"},
+                                     {44, "65010.75"}})));
+  }
+  SECTION("ExecutionReport fill with parties") {
+    FIX::Message got = roundTrip(fill());
+    CHECK(got.getField(FIX::FIELD::AvgPx) == "65010.75");
+    CHECK(got.getField(FIX::FIELD::LastPx) == "65010.75");
+    CHECK(got.getField(FIX::FIELD::CumQty) == "2.5");
+    CHECK(got.groupCount(FIX::FIELD::NoPartyIDs) == 2);
+    CHECK(got.getGroupRef(2, FIX::FIELD::NoPartyIDs).getField(FIX::FIELD::PartyID) == "CLIENT1");
+  }
+  SECTION("ExecutionReport reject, for every 4.4 OrdRejReason") {
+    for (const std::string& reason : expectedEnums().at(FIX::FIELD::OrdRejReason)) {
+      INFO("103=" << reason);
+      FIX44::ExecutionReport er(FIX::OrderID("NONE"), FIX::ExecID("EX-2"), FIX::ExecType('8'),
+                                FIX::OrdStatus('8'), FIX::Side('1'), FIX::LeavesQty(0),
+                                FIX::CumQty(0), FIX::AvgPx(0));
+      er.setField(FIX::ClOrdID("CL-2"));
+      er.setField(FIX::Symbol("BTC-USD"));
+      er.setField(FIX::FIELD::OrdRejReason, reason);
+      er.setField(FIX::Text("quote expired"));
+      CHECK_NOTHROW(roundTrip(stamped(er)));
+    }
+  }
+  SECTION("ExecutionReport, every 4.4 ExecType") {
+    for (const std::string& execType : expectedEnums().at(FIX::FIELD::ExecType)) {
+      INFO("150=" << execType);
+      FIX44::ExecutionReport er = fill();
+      er.setField(FIX::FIELD::ExecType, execType);
+      CHECK_NOTHROW(roundTrip(er));
+    }
+  }
+  SECTION("BusinessMessageReject") {
+    FIX44::BusinessMessageReject bmr(FIX::RefMsgType("F"), FIX::BusinessRejectReason(3));
+    bmr.setField(FIX::RefSeqNum(5));
+    bmr.setField(FIX::BusinessRejectRefID("CL-7"));
+    bmr.setField(FIX::Text("Unsupported Message Type"));
+    CHECK_NOTHROW(roundTrip(stamped(bmr)));
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Invalid messages, and the exception QuickFIX maps to SessionRejectReason.
+
+TEST_CASE("a field not defined for the message is refused (373=2)", "[dictionary][invalid]") {
+  SECTION("QuoteID on an ExecutionReport") {
+    FIX44::ExecutionReport er = fill();
+    er.setField(FIX::QuoteID("Q-1"));
+    CHECK(refusedTag<FIX::TagNotDefinedForMessage>([&] { roundTrip(er); }) ==
+          FIX::FIELD::QuoteID);
+  }
+  SECTION("Symbol outside the NoRelatedSym group of a QuoteRequest") {
+    const std::string w = wire("R", {{131, "QR-1"}, {55, "BTC-USD"}, {146, "1"}, {55, "BTC-USD"}});
+    CHECK(refusedTag<FIX::TagNotDefinedForMessage>([&] { receive(w); }) == FIX::FIELD::Symbol);
+  }
+  SECTION("BidPx on a NewOrderSingle") {
+    FIX44::NewOrderSingle nos = order();
+    nos.setField(FIX::FIELD::BidPx, "1");
+    CHECK(refusedTag<FIX::TagNotDefinedForMessage>([&] { roundTrip(nos); }) == FIX::FIELD::BidPx);
+  }
+}
+
+TEST_CASE("an undefined tag is refused (373=0)", "[dictionary][invalid]") {
+  FIX44::NewOrderSingle nos = order();
+  nos.setField(FIX::SecurityExchange("XLON"));  // 207: FIX 4.4, not ours
+  CHECK(refusedTag<FIX::InvalidTagNumber>([&] { roundTrip(nos); }) == 207);
+  FIX44::NewOrderSingle custom = order();
+  custom.setField(9999, "x");  // user-defined range
+  CHECK(refusedTag<FIX::InvalidTagNumber>([&] { roundTrip(custom); }) == 9999);
+}
+
+TEST_CASE("a missing required field is refused (373=1)", "[dictionary][invalid]") {
+  SECTION("ExecutionReport without AvgPx") {
+    FIX44::ExecutionReport er = fill();
+    er.removeField(FIX::FIELD::AvgPx);
+    CHECK(refusedTag<FIX::RequiredTagMissing>([&] { roundTrip(er); }) == FIX::FIELD::AvgPx);
+  }
+  SECTION("each required field of the ExecutionReport") {
+    for (int tag : {37, 17, 150, 39, 55, 54, 151, 14, 6}) {
+      INFO("tag " << tag);
+      FIX44::ExecutionReport er = fill();
+      er.removeField(tag);
+      CHECK(refusedTag<FIX::RequiredTagMissing>([&] { roundTrip(er); }) == tag);
+    }
+  }
+  SECTION("each required field of the NewOrderSingle") {
+    for (int tag : {11, 55, 54, 60, 40}) {
+      INFO("tag " << tag);
+      FIX44::NewOrderSingle nos = order();
+      nos.removeField(tag);
+      CHECK(refusedTag<FIX::RequiredTagMissing>([&] { roundTrip(nos); }) == tag);
+    }
+  }
+  SECTION("QuoteRequest without its NoRelatedSym group") {
+    FIX44::QuoteRequest qr = stamped(FIX44::QuoteRequest(FIX::QuoteReqID("QR-1")));
+    CHECK(refusedTag<FIX::RequiredTagMissing>([&] { roundTrip(qr); }) ==
+          FIX::FIELD::NoRelatedSym);
+  }
+  SECTION("QuoteRequest instrument without Symbol") {
+    FIX44::QuoteRequest qr = stamped(FIX44::QuoteRequest(FIX::QuoteReqID("QR-1")));
+    FIX44::QuoteRequest::NoRelatedSym sym;
+    sym.setField(FIX::Side('1'));
+    sym.setField(FIX::FIELD::OrderQty, "1");
+    qr.addGroup(sym);
+    CHECK(refusedTag<FIX::RequiredTagMissing>([&] { roundTrip(qr); }) == FIX::FIELD::Symbol);
+  }
+  SECTION("Quote without QuoteID") {
+    FIX44::Quote q;
+    q.setField(FIX::Symbol("BTC-USD"));
+    CHECK(refusedTag<FIX::RequiredTagMissing>([&] { roundTrip(stamped(q)); }) ==
+          FIX::FIELD::QuoteID);
+  }
+  SECTION("Logon without HeartBtInt") {
+    FIX44::Logon logon;
+    logon.setField(FIX::EncryptMethod(0));
+    CHECK(refusedTag<FIX::RequiredTagMissing>([&] { roundTrip(stamped(logon, 1)); }) ==
+          FIX::FIELD::HeartBtInt);
+  }
+  SECTION("BusinessMessageReject without BusinessRejectReason") {
+    FIX44::BusinessMessageReject bmr;
+    bmr.setField(FIX::RefMsgType("F"));
+    CHECK(refusedTag<FIX::RequiredTagMissing>([&] { roundTrip(stamped(bmr)); }) ==
+          FIX::FIELD::BusinessRejectReason);
+  }
+}
+
+TEST_CASE("a value outside the enumeration is refused (373=5)", "[dictionary][invalid]") {
+  struct Case {
+    int tag;
+    const char* value;
+  };
+  SECTION("NewOrderSingle") {
+    for (Case c : {Case{40, "Z"}, Case{40, "Q"}, Case{54, "H"}, Case{59, "8"}}) {
+      INFO(c.tag << "=" << c.value);
+      FIX44::NewOrderSingle nos = order();
+      nos.setField(c.tag, c.value);
+      CHECK(refusedTag<FIX::IncorrectTagValue>([&] { roundTrip(nos); }) == c.tag);
+    }
+  }
+  SECTION("ExecutionReport: FIX 4.2 fills and values added after 4.4") {
+    for (Case c : {Case{150, "1"}, Case{150, "2"}, Case{39, "F"}, Case{103, "16"},
+                   Case{103, "18"}}) {
+      INFO(c.tag << "=" << c.value);
+      FIX44::ExecutionReport er = fill();
+      er.setField(c.tag, c.value);
+      CHECK(refusedTag<FIX::IncorrectTagValue>([&] { roundTrip(er); }) == c.tag);
+    }
+  }
+  SECTION("session and business rejects") {
+    FIX44::Reject rj(FIX::RefSeqNum(7));
+    rj.setField(FIX::FIELD::SessionRejectReason, "18");
+    CHECK(refusedTag<FIX::IncorrectTagValue>([&] { roundTrip(stamped(rj)); }) == 373);
+    FIX44::BusinessMessageReject bmr(FIX::RefMsgType("F"), FIX::BusinessRejectReason(3));
+    bmr.setField(FIX::FIELD::BusinessRejectReason, "8");
+    CHECK(refusedTag<FIX::IncorrectTagValue>([&] { roundTrip(stamped(bmr)); }) == 380);
+  }
+  SECTION("QuoteRequestReject reason 0") {
+    FIX44::QuoteRequestReject rj;
+    rj.setField(FIX::QuoteReqID("QR-1"));
+    rj.setField(FIX::FIELD::QuoteRequestRejectReason, "0");
+    FIX44::QuoteRequestReject::NoRelatedSym sym;
+    sym.setField(FIX::Symbol("BTC-USD"));
+    rj.addGroup(sym);
+    CHECK(refusedTag<FIX::IncorrectTagValue>([&] { roundTrip(stamped(rj)); }) == 658);
+  }
+  SECTION("Logon EncryptMethod 7") {
+    FIX44::Logon logon(FIX::EncryptMethod(0), FIX::HeartBtInt(30));
+    logon.setField(FIX::FIELD::EncryptMethod, "7");
+    CHECK(refusedTag<FIX::IncorrectTagValue>([&] { roundTrip(stamped(logon, 1)); }) == 98);
+  }
+}
+
+TEST_CASE("a value of the wrong type is refused (373=6)", "[dictionary][invalid]") {
+  struct Case {
+    int tag;
+    const char* value;
+  };
+  SECTION("NewOrderSingle") {
+    for (Case c : {Case{38, "abc"}, Case{38, "1e3"}, Case{44, "1,5"}, Case{44, "+1.5"},
+                   Case{60, "2024-06-11 09:30:00"}, Case{60, "20240611"}}) {
+      INFO(c.tag << "=" << c.value);
+      FIX44::NewOrderSingle nos = order();
+      nos.setField(c.tag, c.value);
+      CHECK(refusedTag<FIX::IncorrectDataFormat>([&] { roundTrip(nos); }) == c.tag);
+    }
+  }
+  SECTION("Quote prices and sizes") {
+    for (Case c : {Case{132, "bid"}, Case{133, "1e"}, Case{134, "x"}, Case{62, "soon"}}) {
+      INFO(c.tag << "=" << c.value);
+      FIX44::Quote q;
+      q.setField(FIX::QuoteID("Q-1"));
+      q.setField(FIX::Symbol("BTC-USD"));
+      q.setField(c.tag, c.value);
+      CHECK(refusedTag<FIX::IncorrectDataFormat>([&] { roundTrip(stamped(q)); }) == c.tag);
+    }
+  }
+  SECTION("ExecutionReport quantities") {
+    for (int tag : {14, 151, 32, 6, 31}) {
+      INFO("tag " << tag);
+      FIX44::ExecutionReport er = fill();
+      er.setField(tag, "n/a");
+      CHECK(refusedTag<FIX::IncorrectDataFormat>([&] { roundTrip(er); }) == tag);
+    }
+  }
+  SECTION("booleans are Y or N") {
+    FIX44::Logon logon(FIX::EncryptMethod(0), FIX::HeartBtInt(30));
+    logon.setField(FIX::FIELD::ResetSeqNumFlag, "1");
+    CHECK(refusedTag<FIX::IncorrectDataFormat>([&] { roundTrip(stamped(logon, 1)); }) == 141);
+    FIX44::Heartbeat hb = stamped(FIX44::Heartbeat());
+    hb.getHeader().setField(FIX::FIELD::PossDupFlag, "yes");
+    CHECK(refusedTag<FIX::IncorrectDataFormat>([&] { roundTrip(hb); }) == 43);
+  }
+  SECTION("HeartBtInt is an integer") {
+    FIX44::Logon logon(FIX::EncryptMethod(0), FIX::HeartBtInt(30));
+    logon.setField(FIX::FIELD::HeartBtInt, "30s");
+    CHECK(refusedTag<FIX::IncorrectDataFormat>([&] { roundTrip(stamped(logon, 1)); }) == 108);
+  }
+}
+
+TEST_CASE("group instances: unknown fields are refused", "[dictionary][invalid]") {
+  SECTION("a field of FIX 4.4's group that ours does not have ends the group") {
+    // Price(44) is in FIX 4.4's QuoteRequest NoRelatedSym, not in ours: the
+    // parser closes the group at 44 and finds 44 at message level.
+    FIX44::QuoteRequest qr = quoteRequest();
+    FIX44::QuoteRequest::NoRelatedSym sym;
+    sym.setField(FIX::Symbol("ETH-USD"));
+    sym.setField(FIX::FIELD::Price, "1");
+    qr.addGroup(sym);
+    CHECK(refusedTag<FIX::TagNotDefinedForMessage>([&] { roundTrip(qr); }) == FIX::FIELD::Price);
+  }
+}
+
+TEST_CASE("other structural errors", "[dictionary][invalid]") {
+  SECTION("a message type we do not accept (373=11)") {
+    CHECK_THROWS_AS(receive(wire("F", {{41, "CL-1"}, {11, "CL-2"}, {55, "BTC-USD"}, {54, "1"},
+                                       {60, "20240611-09:30:00"}})),
+                    FIX::InvalidMessageType);
+  }
+  SECTION("NoRelatedSym count not matching the instances (373=16)") {
+    const std::string w =
+        wire("R", {{131, "QR-1"}, {146, "2"}, {55, "BTC-USD"}, {38, "1"}});
+    CHECK(refusedTag<FIX::RepeatingGroupCountMismatch>([&] { receive(w); }) ==
+          FIX::FIELD::NoRelatedSym);
+  }
+  SECTION("a tag twice (373=13)") {
+    const std::string w = wire("D", {{11, "CL-1"}, {11, "CL-1"}, {55, "BTC-USD"}, {54, "1"},
+                                     {60, "20240611-09:30:00"}, {40, "1"}});
+    CHECK(refusedTag<FIX::RepeatedTag>([&] { receive(w); }) == FIX::FIELD::ClOrdID);
+  }
+  SECTION("an empty value (373=4)") {
+    const std::string w = wire("D", {{11, "CL-1"}, {55, ""}, {54, "1"},
+                                     {60, "20240611-09:30:00"}, {40, "1"}});
+    CHECK(refusedTag<FIX::NoTagValue>([&] { receive(w); }) == FIX::FIELD::Symbol);
+  }
+  SECTION("a bad checksum is not even parsed") {
+    std::string w = wire("0", {});
+    w[w.size() - 2] = w[w.size() - 2] == '0' ? '1' : '0';
+    CHECK_THROWS_AS(receive(w), FIX::InvalidMessage);
+  }
+}
+
+// Not errors for QuickFIX: pinned here so that the gateway knows it must check
+// these itself (and so that a QuickFIX upgrade that changes them is noticed).
+TEST_CASE("what the dictionary does not check", "[dictionary][limits]") {
+  // QuickFIX 1.15.1 checks, inside group instances, only the required fields
+  // and that every tag belongs to the group: it does not check their values or
+  // formats (DataDictionary::iterate does not descend into groups).
+  SECTION("values inside groups are not checked: Side=Z in NoRelatedSym") {
+    FIX44::QuoteRequest qr = quoteRequest();
+    FIX44::QuoteRequest::NoRelatedSym sym;
+    sym.setField(FIX::Symbol("ETH-USD"));
+    sym.setField(FIX::FIELD::Side, "Z");
+    qr.addGroup(sym);
+    CHECK_NOTHROW(roundTrip(qr));
+  }
+  SECTION("values inside groups are not checked: OrderQty=abc in NoRelatedSym") {
+    FIX44::QuoteRequestReject rj;
+    rj.setField(FIX::QuoteReqID("QR-1"));
+    rj.setField(FIX::QuoteRequestRejectReason(1));
+    FIX44::QuoteRequestReject::NoRelatedSym sym;
+    sym.setField(FIX::Symbol("BTC-USD"));
+    sym.setField(FIX::FIELD::OrderQty, "abc");
+    rj.addGroup(sym);
+    CHECK_NOTHROW(roundTrip(stamped(rj)));
+  }
+  SECTION("values inside groups are not checked: PartyRole=23 in NoPartyIDs") {
+    FIX44::ExecutionReport er = fill();
+    FIX44::ExecutionReport::NoPartyIDs party;
+    party.setField(FIX::PartyID("X"));
+    party.setField(FIX::PartyIDSource('D'));
+    party.setField(FIX::PartyRole(23));
+    er.addGroup(party);
+    CHECK_NOTHROW(roundTrip(er));
+  }
+  SECTION("negative or zero quantities and prices are well-formed") {
+    FIX44::NewOrderSingle nos = order();
+    nos.setField(FIX::FIELD::OrderQty, "-2.5");
+    nos.setField(FIX::FIELD::Price, "0");
+    CHECK_NOTHROW(roundTrip(nos));
+  }
+  SECTION("LOCALMKTDATE and CURRENCY values are not checked") {
+    FIX44::NewOrderSingle nos = order();
+    nos.setField(FIX::FIELD::ExpireDate, "tomorrow");
+    nos.setField(FIX::FIELD::Currency, "DOLLARS");
+    CHECK_NOTHROW(roundTrip(nos));
+  }
+  SECTION("required header and trailer fields are left to the Session") {
+    // QuickFIX 1.15.1 reads required="true" (not "Y") in <header> and
+    // <trailer>, so the FIX 4.4 flags written there are not enforced by the
+    // dictionary. The session layer reads SenderCompID, TargetCompID,
+    // MsgSeqNum and SendingTime itself (Session::verify), and the parser needs
+    // BeginString, BodyLength, MsgType and CheckSum.
+    CHECK_NOTHROW(receive(wire("0", {}, /*withSender=*/false)));
+    FIX::Message m = roundTrip(fill());
+    m.getHeader().removeField(FIX::FIELD::MsgSeqNum);
+    m.getHeader().removeField(FIX::FIELD::SendingTime);
+    CHECK_NOTHROW(FIX::DataDictionary::validate(m, &dict(), &dict()));
+  }
+  SECTION("conditionally required fields are not enforced") {
+    FIX44::NewOrderSingle limit = order();  // OrdType=2 without Price, no OrderQty
+    limit.setField(FIX::OrdType('2'));
+    limit.removeField(FIX::FIELD::Price);
+    limit.removeField(FIX::FIELD::OrderQty);
+    CHECK_NOTHROW(roundTrip(limit));
+  }
+}
