@@ -86,12 +86,12 @@ class CoreImpl final : public Core, public EventSink {
                           bool has_username, bool has_password) const override {
     auto it = by_comp_id_.find(comp_id);
     if (it == by_comp_id_.end()) return "Logon rejected: unknown SenderCompID '" + comp_id + "'";
-    if (!has_username) return "Logon rejected: Username(553) is required";
-    if (!has_password) return "Logon rejected: Password(554) is required";
+    if (!has_username) return "Username(553) is required";
+    if (!has_password) return "Password(554) is required";
     const SessionEntry& s = sessions_[it->second];
     std::string why;
     const bool ok = verify_password(password, s.password_hash, &why);
-    if (!ok || username != s.username) return "Logon rejected: invalid Username(553) or Password(554)";
+    if (!ok || username != s.username) return "invalid Username(553) or Password(554)";
     return "";
   }
 

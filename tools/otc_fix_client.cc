@@ -1,0 +1,210 @@
+// otc-fix-client: try the gateway by hand. Logs on as a demo client, asks for a firm
+// quote, and (for `trade`) executes it as a previously-quoted order.
+//
+//   otc-fix-client --port 9876 quote --symbol BTC/USD --side buy --qty 0.5
+//   otc-fix-client --port 9876 trade --symbol BTC/USD --side buy --qty 0.5
+//   otc-fix-client --port 9876 order --quote-id Q7 --symbol BTC/USD --side buy --qty 0.5 --price 65032.51
+//
+// Exit codes: 0 done, 1 refused (a reject came back), 2 bad arguments, 3 no logon or timeout.
+#include <CLI/CLI.hpp>
+
+#include <quickfix/fix44/NewOrderSingle.h>
+#include <quickfix/fix44/QuoteRequest.h>
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <sys/stat.h>
+
+#include "tools/fix_client.h"
+
+namespace {
+
+using otc::fixclient::field;
+using otc::fixclient::msg_type;
+
+constexpr int kWaitMs = 5000;
+
+std::string pretty(const FIX::Message& m) {
+  std::string s = m.toString();
+  for (char& c : s) {
+    if (c == '\001') c = '|';
+  }
+  return s;
+}
+
+std::string utc_now() {
+  const auto now = std::chrono::system_clock::now();
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
+  const std::time_t secs = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d%02d%02d-%02d:%02d:%02d.%03d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
+  return buf;
+}
+
+std::string unique_id(const char* prefix) {
+  const auto ns = std::chrono::system_clock::now().time_since_epoch().count();
+  return std::string(prefix) + std::to_string(ns);
+}
+
+void describe(const FIX::Message& m) {
+  const std::string t = msg_type(m);
+  if (t == "S") {
+    std::printf("QUOTE %s for %s %s qty %s:", field(m, 117).c_str(), field(m, 55).c_str(),
+                field(m, 54) == "1" ? "buy" : field(m, 54) == "2" ? "sell" : "two-way", field(m, 38).c_str());
+    if (!field(m, 132).empty()) std::printf(" bid %s x %s", field(m, 132).c_str(), field(m, 134).c_str());
+    if (!field(m, 133).empty()) std::printf(" offer %s x %s", field(m, 133).c_str(), field(m, 135).c_str());
+    std::printf(", firm until %s UTC\n", field(m, 62).c_str());
+  } else if (t == "AG") {
+    std::printf("QUOTE REJECTED (658=%s): %s\n", field(m, 658).c_str(), field(m, 58).c_str());
+  } else if (t == "8") {
+    const std::string et = field(m, 150);
+    if (et == "F") {
+      std::printf("FILLED %s %s %s @ %s (OrderID %s, ExecID %s, CumQty %s, LeavesQty %s, AvgPx %s)\n",
+                  field(m, 54) == "1" ? "bought" : "sold", field(m, 32).c_str(), field(m, 55).c_str(),
+                  field(m, 31).c_str(), field(m, 37).c_str(), field(m, 17).c_str(), field(m, 14).c_str(),
+                  field(m, 151).c_str(), field(m, 6).c_str());
+    } else if (et == "0") {
+      std::printf("ACCEPTED OrderID %s (ExecID %s)\n", field(m, 37).c_str(), field(m, 17).c_str());
+    } else if (et == "8") {
+      std::printf("ORDER REJECTED (103=%s): %s\n", field(m, 103).c_str(), field(m, 58).c_str());
+    } else {
+      std::printf("EXECUTION REPORT ExecType=%s OrdStatus=%s\n", et.c_str(), field(m, 39).c_str());
+    }
+  } else if (t == "j") {
+    std::printf("BUSINESS REJECT (380=%s): %s\n", field(m, 380).c_str(), field(m, 58).c_str());
+  } else if (t == "3") {
+    std::printf("SESSION REJECT (373=%s, tag %s): %s\n", field(m, 373).c_str(), field(m, 371).c_str(),
+                field(m, 58).c_str());
+  }
+  std::printf("  %s\n", pretty(m).c_str());
+}
+
+bool is_final_for_order(const FIX::Message& m) {
+  const std::string t = msg_type(m);
+  if (t == "j" || t == "3") return true;
+  if (t != "8") return false;
+  const std::string s = field(m, 39);
+  return s == "2" || s == "8" || s == "4" || s == "C";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"otc-fix-client: request quotes and trade on the OTC gateway over FIX 4.4"};
+  otc::fixclient::ClientConfig cfg;
+  cfg.sender_comp_id = "ACME";
+  cfg.username = "acme";
+  cfg.password = "acme-demo-2026";
+  std::string dictionary = "fix-specs/FIX44.xml";
+  app.add_option("--host", cfg.host, "gateway address")->capture_default_str();
+  app.add_option("--port", cfg.port, "gateway port")->capture_default_str();
+  app.add_option("--sender", cfg.sender_comp_id, "our SenderCompID")->capture_default_str();
+  app.add_option("--target", cfg.target_comp_id, "the gateway's CompID")->capture_default_str();
+  app.add_option("--username", cfg.username, "Username(553)")->capture_default_str();
+  app.add_option("--password", cfg.password, "Password(554) (demo default)");
+  app.add_option("--dictionary", dictionary, "FIX data dictionary to validate replies ('' = none)")
+      ->capture_default_str();
+  app.require_subcommand(1);
+
+  std::string symbol, side = "buy", qty, price, quote_id, cl_ord_id;
+  auto* quote = app.add_subcommand("quote", "request a firm quote (QuoteRequest, QuoteType=1)");
+  auto* trade = app.add_subcommand("trade", "request a firm quote and execute it at once (OrdType=D)");
+  auto* order = app.add_subcommand("order", "send a previously-quoted order (NewOrderSingle, OrdType=D)");
+  for (auto* sc : {quote, trade, order}) {
+    sc->add_option("--symbol", symbol, "instrument, e.g. BTC/USD")->required();
+    sc->add_option("--qty", qty, "quantity in the base asset, e.g. 0.5")->required();
+  }
+  quote->add_option("--side", side, "buy, sell or both")->capture_default_str();
+  trade->add_option("--side", side, "buy or sell")->capture_default_str();
+  order->add_option("--side", side, "buy or sell")->capture_default_str();
+  order->add_option("--quote-id", quote_id, "QuoteID from a Quote")->required();
+  order->add_option("--price", price, "the quoted price")->required();
+  for (auto* sc : {trade, order}) sc->add_option("--cl-ord-id", cl_ord_id, "ClOrdID (default: unique)");
+
+  CLI11_PARSE(app, argc, argv);
+
+  if (side != "buy" && side != "sell" && !(side == "both" && quote->parsed())) {
+    std::fprintf(stderr, "otc-fix-client: --side must be buy or sell%s\n", quote->parsed() ? " or both" : "");
+    return 2;
+  }
+  struct stat st;
+  if (!dictionary.empty() && stat(dictionary.c_str(), &st) != 0) {
+    std::fprintf(stderr, "otc-fix-client: dictionary %s not found (run from the repository root or pass "
+                 "--dictionary '')\n", dictionary.c_str());
+    return 2;
+  }
+  cfg.data_dictionary = dictionary;
+  const char side_code = side == "buy" ? '1' : side == "sell" ? '2' : 0;
+
+  otc::fixclient::FixClient client(cfg);
+  std::string error;
+  if (!client.start(&error)) {
+    std::fprintf(stderr, "otc-fix-client: %s\n", error.c_str());
+    return 2;
+  }
+  if (!client.wait_logon(kWaitMs)) {
+    std::string text;
+    client.wait_logout(100, &text);
+    std::fprintf(stderr, "otc-fix-client: no logon to %s:%d as %s: %s\n", cfg.host.c_str(), cfg.port,
+                 cfg.sender_comp_id.c_str(), text.empty() ? "no answer (is the gateway running?)" : text.c_str());
+    return 3;
+  }
+  std::printf("logged on as %s -> %s at %s:%d\n", cfg.sender_comp_id.c_str(), cfg.target_comp_id.c_str(),
+              cfg.host.c_str(), cfg.port);
+
+  int rc = 0;
+  if (quote->parsed() || trade->parsed()) {
+    FIX44::QuoteRequest req;
+    req.setField(131, unique_id("R"));
+    FIX44::QuoteRequest::NoRelatedSym g;
+    g.setField(55, symbol);
+    if (side_code != 0) g.setField(54, std::string(1, side_code));
+    g.setField(38, qty);
+    g.setField(537, "1");
+    req.addGroup(g);
+    client.send(req);
+    FIX::Message reply;
+    if (!client.next(kWaitMs, &reply)) {
+      std::fprintf(stderr, "otc-fix-client: no answer to the QuoteRequest within %d ms\n", kWaitMs);
+      client.stop();
+      return 3;
+    }
+    describe(reply);
+    if (msg_type(reply) != "S") rc = 1;
+    if (rc == 0 && trade->parsed()) {
+      quote_id = field(reply, 117);
+      price = field(reply, side_code == '1' ? 133 : 132);
+    }
+  }
+  if (rc == 0 && (trade->parsed() || order->parsed())) {
+    FIX44::NewOrderSingle o;
+    o.setField(11, cl_ord_id.empty() ? unique_id("C") : cl_ord_id);
+    o.setField(55, symbol);
+    o.setField(54, std::string(1, side_code));
+    o.setField(60, utc_now());
+    o.setField(38, qty);
+    o.setField(40, "D");
+    o.setField(44, price);
+    o.setField(117, quote_id);
+    client.send(o);
+    for (;;) {
+      FIX::Message reply;
+      if (!client.next(kWaitMs, &reply)) {
+        std::fprintf(stderr, "otc-fix-client: no final answer to the order within %d ms\n", kWaitMs);
+        rc = 3;
+        break;
+      }
+      describe(reply);
+      if (is_final_for_order(reply)) {
+        if (field(reply, 39) != "2") rc = 1;
+        break;
+      }
+    }
+  }
+  client.stop();
+  return rc;
+}
