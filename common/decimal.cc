@@ -1,13 +1,13 @@
 #include "common/decimal.h"
 
-#include <cassert>
+#include "common/assert.h"
 
 #include "common/checked.h"
 
 namespace otc {
 
 DecimalError parse_decimal(std::string_view text, int scale, int64_t* out) {
-  assert(scale >= 0 && scale <= 18);
+  OTC_ASSERT(scale >= 0 && scale <= 18);
   if (text.empty()) return DecimalError::kEmpty;
   if (text.size() > kDecimalTextMax) return DecimalError::kMalformed;
 
@@ -43,9 +43,15 @@ DecimalError parse_decimal(std::string_view text, int scale, int64_t* out) {
     }
     if (!checked_mul(acc, 10, &acc) || !checked_sub(acc, d, &acc)) {
       // Keep scanning for malformed characters first: they are the better message.
+      bool dot = seen_dot;
       for (size_t j = i + 1; j < text.size(); ++j) {
         const char c2 = text[j];
-        if (!(c2 == '.' || (c2 >= '0' && c2 <= '9'))) return DecimalError::kMalformed;
+        if (c2 == '.') {
+          if (dot) return DecimalError::kMalformed;
+          dot = true;
+        } else if (c2 < '0' || c2 > '9') {
+          return DecimalError::kMalformed;
+        }
       }
       return DecimalError::kOverflow;
     }
@@ -65,7 +71,7 @@ DecimalError parse_decimal(std::string_view text, int scale, int64_t* out) {
 }
 
 std::string format_decimal_fixed(int64_t value, int scale) {
-  assert(scale >= 0 && scale <= 18);
+  OTC_ASSERT(scale >= 0 && scale <= 18);
   const bool negative = value < 0;
   // Work in unsigned to cover INT64_MIN.
   uint64_t mag = negative ? static_cast<uint64_t>(0) - static_cast<uint64_t>(value) : static_cast<uint64_t>(value);

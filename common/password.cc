@@ -14,6 +14,8 @@ namespace {
 constexpr size_t kSaltBytes = 16;
 constexpr size_t kKeyBytes = 32;
 constexpr uint64_t kMaxMemBytes = 256ull << 20;  // refuse absurd costs from a config file
+constexpr uint64_t kMaxR = 32;
+constexpr uint64_t kMaxP = 16;
 
 std::string to_hex(const unsigned char* p, size_t n) {
   static const char* kHex = "0123456789abcdef";
@@ -75,7 +77,12 @@ bool parse(std::string_view enc, Parsed* out, std::string* error) {
     if (ec != std::errc() || ptr != f.data() + f.size() || *fields[i] == 0) return fail("bad scrypt cost parameter");
   }
   if ((out->cost.n & (out->cost.n - 1)) != 0 || out->cost.n < 1024) return fail("scrypt N must be a power of two >= 1024");
-  if (out->cost.n * out->cost.r * 128 > kMaxMemBytes) return fail("scrypt cost exceeds the memory bound");
+  if (out->cost.r > kMaxR || out->cost.p > kMaxP) return fail("scrypt r must be <= 32 and p <= 16");
+  // OpenSSL's own bound: 128*r*(N+2) + 128*r*p bytes must fit maxmem. Computed so that
+  // nothing overflows: r <= 32 and p <= 16 are small, N is bounded first.
+  if (out->cost.n > kMaxMemBytes / 128) return fail("scrypt cost exceeds the memory bound");
+  const uint64_t need = 128 * out->cost.r * (out->cost.n + 2) + 128 * out->cost.r * out->cost.p;
+  if (need > kMaxMemBytes) return fail("scrypt cost exceeds the memory bound");
   if (!from_hex(parts[4], &out->salt) || out->salt.size() < 8) return fail("salt must be >= 8 bytes of lowercase hex");
   if (!from_hex(parts[5], &out->key) || out->key.size() != kKeyBytes) return fail("key must be 32 bytes of lowercase hex");
   return true;

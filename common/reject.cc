@@ -56,11 +56,15 @@ constexpr bool entries_sorted() {
 }
 static_assert(entries_sorted(), "reject table must be in strictly increasing numeric order");
 
-RejectReason kAll[kCount] = {};
-const bool kAllInit = [] {
-  for (int i = 0; i < kCount; ++i) kAll[i] = kEntries[i].reason;
-  return true;
-}();
+struct AllReasons {
+  RejectReason reasons[kCount];
+};
+constexpr AllReasons make_all() {
+  AllReasons a{};
+  for (int i = 0; i < kCount; ++i) a.reasons[i] = kEntries[i].reason;
+  return a;
+}
+constexpr AllReasons kAll = make_all();  // constant-initialized: safe from any static initializer
 
 const Entry* find(RejectReason r) {
   for (const Entry& e : kEntries) {
@@ -82,9 +86,8 @@ const char* reject_description(RejectReason r) {
 }
 
 const RejectReason* all_reject_reasons(int* count) {
-  (void)kAllInit;
   *count = kCount;
-  return kAll;
+  return kAll.reasons;
 }
 
 }  // namespace otc

@@ -1,6 +1,6 @@
+#include "common/assert.h"
 #include "engine/engine.h"
 
-#include <cassert>
 #include <nlohmann/json.hpp>
 
 #include "common/decimal.h"
@@ -27,6 +27,10 @@ std::optional<Side> side_from_char(char c) {
 }
 
 std::string char_text(char c) { return c == 0 ? std::string() : std::string(1, c); }
+
+// Canonical payload text. Client-supplied strings may hold invalid UTF-8: replaced
+// (U+FFFD), never thrown, so no exception leaves the engine.
+std::string canonical(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
 
 }  // namespace
 
@@ -65,7 +69,7 @@ Status Engine::start(const ledger::RecoveredState& state) {
 }
 
 Status Engine::deposit(ClientId client, AssetId asset, Amount amount, const std::string& reference) {
-  assert(amount.value > 0);
+  OTC_ASSERT(amount.value > 0);
   const AssetSpec& a = ref_.asset(asset);
   const ClientSpec& c = ref_.client(client);
   std::vector<Transfer> t(1);
@@ -78,7 +82,7 @@ Status Engine::deposit(ClientId client, AssetId asset, Amount amount, const std:
   rec.kind = RecordKind::kDeposit;
   rec.ts = now();
   rec.client = c.code;
-  rec.payload = Json{{"amount", amount.value}, {"asset", a.code}, {"client", c.code}, {"reference", reference}}.dump();
+  rec.payload = canonical(Json{{"amount", amount.value}, {"asset", a.code}, {"client", c.code}, {"reference", reference}});
   return ledger_.post(std::move(t), std::move(rec));
 }
 
@@ -97,8 +101,8 @@ void Engine::handle(const Command& cmd, std::vector<Event>* out) {
 }
 
 void Engine::on_price_tick(const PriceTickCmd& c) {
-  assert(c.tick.instrument.value < refs_.size());
-  assert(c.tick.mid.value > 0);
+  OTC_ASSERT(c.tick.instrument.value < refs_.size());
+  OTC_ASSERT(c.tick.mid.value > 0);
   refs_[c.tick.instrument.value] = c.tick;
 }
 
@@ -111,15 +115,14 @@ void Engine::journal_quote_reject(const QuoteRequestCmd& c, const Reject& r) {
   rec.kind = RecordKind::kQuoteRejected;
   rec.ts = now();
   rec.client = ref_.client(c.client).code;
-  rec.payload = Json{{"client", rec.client},
+  rec.payload = canonical(Json{{"client", rec.client},
                      {"detail", r.detail},
                      {"qty", c.qty_text},
                      {"quote_req_id", c.quote_req_id},
                      {"reason", static_cast<int>(r.reason)},
                      {"reason_name", reject_name(r.reason)},
                      {"side", char_text(c.side)},
-                     {"symbol", c.symbol}}
-                    .dump();
+                     {"symbol", c.symbol}});
   journal_.append(std::move(rec));
 }
 
@@ -129,7 +132,7 @@ void Engine::reject_quote(const QuoteRequestCmd& c, Reject r, std::vector<Event>
 }
 
 void Engine::on_quote_request(const QuoteRequestCmd& c, std::vector<Event>* out) {
-  assert(c.client.value < ref_.clients.size());
+  OTC_ASSERT(c.client.value < ref_.clients.size());
   if (journal_.halted()) return reject_quote(c, make_reject(RejectReason::kJournalHalted, "journal halted"), out);
   if (c.quote_type != 1) {
     return reject_quote(c, make_reject(RejectReason::kUnsupportedQuoteType,
@@ -209,7 +212,7 @@ void Engine::on_quote_request(const QuoteRequestCmd& c, std::vector<Event>* out)
          {"valid_until_us", q.valid_until.value}};
   if (bid) j["bid"] = bid->value;
   if (offer) j["offer"] = offer->value;
-  rec.payload = j.dump();
+  rec.payload = canonical(j);
   journal_.append(std::move(rec));
 
   out->push_back(QuotedEvent{c.client, c.quote_req_id, q.id, inst->id, side, q.qty, bid, offer, q.valid_until, t});
@@ -228,7 +231,7 @@ void Engine::reject_order(const NewOrderCmd& c, OrderId id, Reject r, std::vecto
   rec.order_id = id;
   rec.exec_id = exec;
   rec.cl_ord_id = c.cl_ord_id;
-  rec.payload = Json{{"cl_ord_id", c.cl_ord_id},
+  rec.payload = canonical(Json{{"cl_ord_id", c.cl_ord_id},
                      {"client", rec.client},
                      {"detail", r.detail},
                      {"exec_id", exec.value},
@@ -240,15 +243,14 @@ void Engine::reject_order(const NewOrderCmd& c, OrderId id, Reject r, std::vecto
                      {"reason", static_cast<int>(r.reason)},
                      {"reason_name", reject_name(r.reason)},
                      {"side", char_text(c.side)},
-                     {"symbol", c.symbol}}
-                    .dump();
+                     {"symbol", c.symbol}});
   journal_.append(std::move(rec));
   out->push_back(OrderRejectedEvent{c.client, id, exec, c.cl_ord_id, c.symbol, c.side, c.ord_type, c.qty_text,
                                     c.price_text, std::move(r), t});
 }
 
 void Engine::on_new_order(const NewOrderCmd& c, std::vector<Event>* out) {
-  assert(c.client.value < ref_.clients.size());
+  OTC_ASSERT(c.client.value < ref_.clients.size());
   const OrderId id(next_order_id_++);
   auto& seen = cl_ord_ids_[c.client.value];
   if (journal_.halted()) {
@@ -363,7 +365,7 @@ Result<Ok> Engine::execute_quoted(const NewOrderCmd& c, OrderId id, std::vector<
   acc.order_id = id;
   acc.exec_id = ack_exec;
   acc.cl_ord_id = c.cl_ord_id;
-  acc.payload = Json{{"cl_ord_id", c.cl_ord_id},
+  acc.payload = canonical(Json{{"cl_ord_id", c.cl_ord_id},
                      {"client", client_code},
                      {"exec_id", ack_exec.value},
                      {"instrument", inst->symbol},
@@ -372,8 +374,7 @@ Result<Ok> Engine::execute_quoted(const NewOrderCmd& c, OrderId id, std::vector<
                      {"price", px.value().value},
                      {"qty", q.qty.value},
                      {"quote_id", qid.value},
-                     {"side", side_name(*side)}}
-                    .dump();
+                     {"side", side_name(*side)}});
   journal_.append(std::move(acc));
 
   JournalRecord fill;
@@ -384,7 +385,7 @@ Result<Ok> Engine::execute_quoted(const NewOrderCmd& c, OrderId id, std::vector<
   fill.order_id = id;
   fill.exec_id = fill_exec;
   fill.cl_ord_id = c.cl_ord_id;
-  fill.payload = Json{{"cl_ord_id", c.cl_ord_id},
+  fill.payload = canonical(Json{{"cl_ord_id", c.cl_ord_id},
                       {"client", client_code},
                       {"exec_id", fill_exec.value},
                       {"fee", fee_amt.value().value},
@@ -394,8 +395,7 @@ Result<Ok> Engine::execute_quoted(const NewOrderCmd& c, OrderId id, std::vector<
                       {"price", quoted->value},
                       {"qty", q.qty.value},
                       {"quote_id", qid.value},
-                      {"side", side_name(*side)}}
-                     .dump();
+                      {"side", side_name(*side)}});
   ledger::TradeRow trade;
   trade.exec_id = fill_exec;
   trade.order_id = id;
@@ -413,7 +413,7 @@ Result<Ok> Engine::execute_quoted(const NewOrderCmd& c, OrderId id, std::vector<
   fill.trade = std::move(trade);
   Status posted = ledger_.post(std::move(transfers), std::move(fill));
   // check() passed on the same state on this thread: a failure here is our bug.
-  assert(posted.ok());
+  OTC_ASSERT(posted.ok());
   if (!posted.ok()) return posted.reject();
   rfq_.mark_executed(qid);
 
@@ -438,7 +438,7 @@ Result<Ok> Engine::execute_quoted(const NewOrderCmd& c, OrderId id, std::vector<
   f.notional = notional_amt.value();
   f.fee = fee_amt.value();
   f.ts = t;
-  assert(f.cum_qty.value <= f.order_qty.value);
+  OTC_ASSERT(f.cum_qty.value <= f.order_qty.value);
   out->push_back(std::move(f));
   return Ok{};
 }

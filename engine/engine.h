@@ -27,7 +27,6 @@
 #include "engine/reference_data.h"
 #include "engine/rfq_book.h"
 #include "ledger/ledger.h"
-#include "ledger/sqlite_journal.h"
 
 namespace otc::engine {
 

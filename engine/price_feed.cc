@@ -1,6 +1,6 @@
+#include "common/assert.h"
 #include "engine/price_feed.h"
 
-#include <cassert>
 
 #include "common/checked.h"
 
@@ -9,7 +9,7 @@ namespace otc::engine {
 SimulatedFeed::SimulatedFeed(const ReferenceData& ref, uint64_t seed) : ref_(ref), state_(seed) {
   mids_.reserve(ref.instruments.size());
   for (const auto& inst : ref.instruments) {
-    assert(inst.initial_mid.value > 0 && inst.initial_mid.value % inst.tick == 0);
+    OTC_ASSERT(inst.initial_mid.value > 0 && inst.initial_mid.value % inst.tick == 0);
     mids_.push_back(inst.initial_mid.value);
   }
 }

@@ -1,6 +1,6 @@
+#include "common/assert.h"
 #include "engine/pricing.h"
 
-#include <cassert>
 
 #include "common/checked.h"
 #include "common/decimal.h"
@@ -26,7 +26,7 @@ Reject decimal_reject(DecimalError e, RejectReason malformed, const std::string&
 }
 
 __int128 pow10_i128(int e) {
-  assert(e >= 0 && e <= 36);
+  OTC_ASSERT(e >= 0 && e <= 36);
   __int128 v = 1;
   for (int i = 0; i < e; ++i) v *= 10;
   return v;
@@ -77,13 +77,13 @@ std::string format_qty(const ReferenceData& ref, const InstrumentSpec& inst, Qty
 std::string format_price(const InstrumentSpec& inst, Price p) { return format_decimal(p.value, inst.price_decimals); }
 
 Result<TwoWayPrice> price_for(const InstrumentSpec& inst, const TierSpec& tier, Price mid, Qty qty) {
-  assert(mid.value > 0);
-  assert(inst.tick > 0);
+  OTC_ASSERT(mid.value > 0);
+  OTC_ASSERT(inst.tick > 0);
   int64_t spread = tier.half_spread_for(inst.id);
   for (const SizeBand& b : inst.size_bands) {
     if (qty.value >= b.min_qty.value) spread = tier.half_spread_for(inst.id) + b.add_cbps;
   }
-  assert(spread >= 0);
+  OTC_ASSERT(spread >= 0);
   if (spread >= kCbpsPerUnit) return make_reject(RejectReason::kNoReferencePrice, "configured spread is 100% or more");
   TwoWayPrice out;
   out.spread_cbps = spread;
@@ -100,13 +100,13 @@ Result<TwoWayPrice> price_for(const InstrumentSpec& inst, const TierSpec& tier, 
   }
   if (bid > 0) out.bid = Price(bid);
   out.offer = Price(offer);
-  assert(!out.bid || out.bid->value <= mid.value);
-  assert(out.offer.value >= mid.value);
+  OTC_ASSERT(!out.bid || out.bid->value <= mid.value);
+  OTC_ASSERT(out.offer.value >= mid.value);
   return out;
 }
 
 Result<Amount> notional(const ReferenceData& ref, const InstrumentSpec& inst, Qty qty, Price px, Side client_side) {
-  assert(qty.value >= 0 && px.value >= 0);
+  OTC_ASSERT(qty.value >= 0 && px.value >= 0);
   const int base_dec = ref.asset(inst.base).decimals;
   const int quote_dec = ref.asset(inst.quote).decimals;
   const int e = base_dec + inst.price_decimals - quote_dec;

@@ -1,6 +1,6 @@
+#include "common/assert.h"
 #include "engine/rfq_book.h"
 
-#include <cassert>
 #include <vector>
 
 #include "common/clock.h"
@@ -8,11 +8,11 @@
 namespace otc::engine {
 
 void RfqBook::add(Quote q) {
-  assert(!full());
-  assert(retired_.find(q.id) == retired_.end());
+  OTC_ASSERT(!full());
+  OTC_ASSERT(retired_.find(q.id) == retired_.end());
   const QuoteId id = q.id;
   const bool inserted = live_.emplace(id, std::move(q)).second;
-  assert(inserted);
+  OTC_ASSERT(inserted);
   (void)inserted;
 }
 
@@ -44,7 +44,7 @@ Result<const Quote*> RfqBook::executable(QuoteId id, ClientId client, TimeUs now
 
 void RfqBook::mark_executed(QuoteId id) {
   auto it = live_.find(id);
-  assert(it != live_.end());
+  OTC_ASSERT(it != live_.end());
   Quote q = std::move(it->second);
   live_.erase(it);
   retire(id, q, RetiredState::kExecuted);

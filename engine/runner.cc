@@ -1,6 +1,6 @@
+#include "common/assert.h"
 #include "engine/runner.h"
 
-#include <cassert>
 #include <chrono>
 #include <cstdio>
 
@@ -11,15 +11,15 @@ namespace otc::engine {
 Runner::Runner(const ReferenceData& ref, Engine& engine, ledger::Journal& journal, const Clock& clock,
                PriceSource* feed, EventSink& sink, RunnerConfig config)
     : ref_(ref), engine_(engine), journal_(journal), clock_(clock), feed_(feed), sink_(sink), config_(config) {
-  assert(config_.queue_capacity > 0);
-  assert(config_.batch_max > 0);
-  assert(config_.feed_interval_ms > 0 && config_.timer_interval_ms > 0);
+  OTC_ASSERT(config_.queue_capacity > 0);
+  OTC_ASSERT(config_.batch_max > 0);
+  OTC_ASSERT(config_.feed_interval_ms > 0 && config_.timer_interval_ms > 0);
 }
 
 Runner::~Runner() { stop(); }
 
 void Runner::start() {
-  assert(!thread_.joinable());
+  OTC_ASSERT(!thread_.joinable());
   feed_prices(clock_.now());
   thread_ = std::thread([this] { run(); });
 }
@@ -57,7 +57,7 @@ void Runner::feed_prices(TimeUs now) {
   if (feed_ == nullptr) return;
   std::vector<Event> none;
   for (const PriceTick& t : feed_->step(now)) engine_.handle(PriceTickCmd{t}, &none);
-  assert(none.empty());
+  OTC_ASSERT(none.empty());
 }
 
 void Runner::run() {

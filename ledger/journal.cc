@@ -1,3 +1,4 @@
+#include "common/assert.h"
 #include "ledger/journal.h"
 
 #include <cstdio>
@@ -5,13 +6,6 @@
 #include <utility>
 
 // Stays on in release builds: ledger invariants (STYLE.md, "Assertions and limits").
-#define LEDGER_ASSERT(cond)                                                               \
-  do {                                                                                    \
-    if (!(cond)) {                                                                        \
-      std::fprintf(stderr, "%s:%d: ledger invariant broken: %s\n", __FILE__, __LINE__, #cond); \
-      std::abort();                                                                       \
-    }                                                                                     \
-  } while (0)
 
 namespace otc::ledger {
 
@@ -50,7 +44,7 @@ const char* record_kind_name(RecordKind k) {
 }
 
 uint64_t MemoryJournal::append(JournalRecord record) {
-  LEDGER_ASSERT(!halted_);
+  OTC_ASSERT(!halted_);
   pending_.push_back(std::move(record));
   return next_seq_++;
 }

@@ -1,3 +1,4 @@
+#include "common/assert.h"
 #include "ledger/ledger.h"
 
 #include <algorithm>
@@ -10,13 +11,6 @@
 #include "common/checked.h"
 
 // Stays on in release builds: ledger invariants (STYLE.md, "Assertions and limits").
-#define LEDGER_ASSERT(cond)                                                                    \
-  do {                                                                                         \
-    if (!(cond)) {                                                                             \
-      std::fprintf(stderr, "%s:%d: ledger invariant broken: %s\n", __FILE__, __LINE__, #cond); \
-      std::abort();                                                                            \
-    }                                                                                          \
-  } while (0)
 
 namespace otc::ledger {
 namespace {
@@ -109,10 +103,10 @@ std::string Ledger::key(const std::string& owner, const std::string& asset_code,
 }
 
 Status Ledger::restore(const std::vector<RestoredAccount>& restored, TransferId last_transfer_id) {
-  LEDGER_ASSERT(accounts_.empty());
-  LEDGER_ASSERT(by_key_.empty());
-  LEDGER_ASSERT(next_account_id_ == 1);
-  LEDGER_ASSERT(next_transfer_id_ == 1);
+  OTC_ASSERT(accounts_.empty());
+  OTC_ASSERT(by_key_.empty());
+  OTC_ASSERT(next_account_id_ == 1);
+  OTC_ASSERT(next_transfer_id_ == 1);
 
   // Built aside and swapped in at the end, so a refused restore leaves the ledger empty.
   std::unordered_map<uint64_t, Entry> accounts;
@@ -171,17 +165,17 @@ Status Ledger::restore(const std::vector<RestoredAccount>& restored, TransferId 
 
 AccountId Ledger::open(const std::string& owner, AssetId asset, const std::string& asset_code,
                        AccountPurpose purpose, TimeUs now) {
-  LEDGER_ASSERT(!owner.empty());
-  LEDGER_ASSERT(!asset_code.empty());
-  LEDGER_ASSERT(valid_purpose(purpose));
+  OTC_ASSERT(!owner.empty());
+  OTC_ASSERT(!asset_code.empty());
+  OTC_ASSERT(valid_purpose(purpose));
   std::string k = key(owner, asset_code, purpose);
   if (const auto it = by_key_.find(k); it != by_key_.end()) {
     const auto existing = accounts_.find(it->second.value);
-    LEDGER_ASSERT(existing != accounts_.end());
-    LEDGER_ASSERT(existing->second.account.asset == asset);  // one asset code, one AssetId
+    OTC_ASSERT(existing != accounts_.end());
+    OTC_ASSERT(existing->second.account.asset == asset);  // one asset code, one AssetId
     return it->second;
   }
-  LEDGER_ASSERT(!journal_->halted());
+  OTC_ASSERT(!journal_->halted());
 
   Account a;
   a.id = AccountId(next_account_id_++);
@@ -200,7 +194,7 @@ AccountId Ledger::open(const std::string& owner, AssetId asset, const std::strin
   e.account = std::move(a);
   const AccountId id = e.account.id;
   const bool inserted = accounts_.emplace(id.value, std::move(e)).second;
-  LEDGER_ASSERT(inserted);
+  OTC_ASSERT(inserted);
   by_key_.emplace(std::move(k), id);
   journal_->append(std::move(record));
   return id;
@@ -212,7 +206,7 @@ AccountId Ledger::find(const std::string& owner, const std::string& asset_code, 
 }
 
 Status Ledger::plan(const std::vector<Transfer>& transfers, Delta* deltas, size_t* count) const {
-  LEDGER_ASSERT(transfers.size() <= kPostingTransfersMax);
+  OTC_ASSERT(transfers.size() <= kPostingTransfersMax);
   size_t n = 0;
 
   // Returns the slot of `id` in deltas, adding it on first sight.
@@ -221,23 +215,23 @@ Status Ledger::plan(const std::vector<Transfer>& transfers, Delta* deltas, size_
       if (deltas[i].account == id.value) return deltas[i];
     }
     const auto it = accounts_.find(id.value);
-    LEDGER_ASSERT(it != accounts_.end());  // unknown account: our bug
-    LEDGER_ASSERT(n < 2 * kPostingTransfersMax);
+    OTC_ASSERT(it != accounts_.end());  // unknown account: our bug
+    OTC_ASSERT(n < 2 * kPostingTransfersMax);
     deltas[n] = Delta{id.value, &it->second, 0, 0};
     return deltas[n++];
   };
 
   int64_t posting_net = 0;  // sum of all deltas; zero by construction
   for (const Transfer& t : transfers) {
-    LEDGER_ASSERT(t.id.value == 0);
-    LEDGER_ASSERT(t.amount.value > 0);
-    LEDGER_ASSERT(t.debit != t.credit);
+    OTC_ASSERT(t.id.value == 0);
+    OTC_ASSERT(t.amount.value > 0);
+    OTC_ASSERT(t.debit != t.credit);
     Delta& debit = slot(t.debit);
     Delta& credit = slot(t.credit);
-    LEDGER_ASSERT(debit.entry->account.asset == t.asset);
-    LEDGER_ASSERT(credit.entry->account.asset == t.asset);
-    LEDGER_ASSERT(debit.entry->account.asset_code == t.asset_code);
-    LEDGER_ASSERT(credit.entry->account.asset_code == t.asset_code);
+    OTC_ASSERT(debit.entry->account.asset == t.asset);
+    OTC_ASSERT(credit.entry->account.asset == t.asset);
+    OTC_ASSERT(debit.entry->account.asset_code == t.asset_code);
+    OTC_ASSERT(credit.entry->account.asset_code == t.asset_code);
     if (!checked_sub(debit.delta, t.amount.value, &debit.delta)) {
       return make_reject(RejectReason::kBalanceOverflow,
                          "posting moves more than int64 out of " + account_label(debit.entry->account));
@@ -268,7 +262,7 @@ Status Ledger::plan(const std::vector<Transfer>& transfers, Delta* deltas, size_
     // their total may in theory: wrapping arithmetic keeps the zero-sum check exact.
     posting_net = static_cast<int64_t>(static_cast<uint64_t>(posting_net) + static_cast<uint64_t>(d.delta));
   }
-  LEDGER_ASSERT(posting_net == 0);  // a posting balances
+  OTC_ASSERT(posting_net == 0);  // a posting balances
   *count = n;
   return Ok{};
 }
@@ -280,7 +274,7 @@ Status Ledger::check(const std::vector<Transfer>& transfers) const {
 }
 
 Status Ledger::post(std::vector<Transfer> transfers, JournalRecord record) {
-  LEDGER_ASSERT(record.transfers.empty());
+  OTC_ASSERT(record.transfers.empty());
   if (journal_->halted()) return make_reject(RejectReason::kJournalHalted, "journal halted: posting refused");
 
   Delta deltas[2 * kPostingTransfersMax];
@@ -291,10 +285,10 @@ Status Ledger::post(std::vector<Transfer> transfers, JournalRecord record) {
   for (size_t i = 0; i < n; ++i) {
     // The entry is owned by accounts_ (non-const here); plan() only saw it through const.
     auto it = accounts_.find(deltas[i].account);
-    LEDGER_ASSERT(it != accounts_.end());
+    OTC_ASSERT(it != accounts_.end());
     it->second.balance = deltas[i].balance_after;
   }
-  LEDGER_ASSERT(next_transfer_id_ <= UINT64_MAX - transfers.size());
+  OTC_ASSERT(next_transfer_id_ <= UINT64_MAX - transfers.size());
   for (Transfer& t : transfers) t.id = TransferId(next_transfer_id_++);
   record.transfers = std::move(transfers);
   journal_->append(std::move(record));
@@ -303,7 +297,7 @@ Status Ledger::post(std::vector<Transfer> transfers, JournalRecord record) {
 
 Amount Ledger::balance(AccountId id) const {
   const auto it = accounts_.find(id.value);
-  LEDGER_ASSERT(it != accounts_.end());
+  OTC_ASSERT(it != accounts_.end());
   return Amount(it->second.balance);
 }
 

@@ -25,6 +25,18 @@ struct RestoredAccount {
   Amount balance;
 };
 
+// What start-up needs from an existing journal (state rebuilt from the journal alone).
+struct RecoveredState {
+  uint64_t last_seq = 0;
+  std::vector<RestoredAccount> accounts;  // AssetId left 0: the caller maps asset_code
+  TransferId last_transfer_id;
+  QuoteId last_quote_id;
+  OrderId last_order_id;
+  ExecId last_exec_id;
+  // Every (client, ClOrdID) ever accepted or rejected, for duplicate detection.
+  std::vector<std::pair<std::string, std::string>> cl_ord_ids;
+};
+
 class Ledger {
  public:
   explicit Ledger(Journal* journal) : journal_(journal) {}

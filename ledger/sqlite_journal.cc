@@ -1,3 +1,4 @@
+#include "common/assert.h"
 #include "ledger/sqlite_journal.h"
 
 #include <sqlite3.h>
@@ -9,13 +10,6 @@
 #include <utility>
 
 // Stays on in release builds: ledger invariants (STYLE.md, "Assertions and limits").
-#define LEDGER_ASSERT(cond)                                                                    \
-  do {                                                                                         \
-    if (!(cond)) {                                                                             \
-      std::fprintf(stderr, "%s:%d: ledger invariant broken: %s\n", __FILE__, __LINE__, #cond); \
-      std::abort();                                                                            \
-    }                                                                                          \
-  } while (0)
 
 namespace otc::ledger {
 namespace {
@@ -112,6 +106,14 @@ Reject journal_reject(std::string detail) { return make_reject(RejectReason::kJo
 
 std::string errmsg(sqlite3* db) { return sqlite3_errmsg(db); }
 
+// "insert transfer 7 (seq 12)": what a failed statement was doing (id, seq left out when 0).
+std::string describe(const char* what, uint64_t id, uint64_t seq) {
+  std::string d = what;
+  if (id != 0) d += " " + std::to_string(id);
+  if (seq != 0) d += " (seq " + std::to_string(seq) + ")";
+  return d;
+}
+
 // A statement used once (open, load): prepared, stepped through, finalized.
 class OneShot {
  public:
@@ -142,6 +144,15 @@ Status exec(sqlite3* db, const char* sql, const std::string& what) {
     return journal_reject(std::move(detail));
   }
   return Ok{};
+}
+
+// Ends the open transaction, if any, after `failed`; a failed rollback adds to the error.
+Status rolled_back(sqlite3* db, const Status& failed) {
+  OTC_ASSERT(!failed.ok());
+  if (sqlite3_get_autocommit(db) != 0) return failed;  // SQLite already rolled back
+  const Status rb = exec(db, "ROLLBACK", "rollback");
+  if (!rb.ok()) return journal_reject(failed.reject().detail + "; " + rb.reject().detail);
+  return failed;
 }
 
 // Runs a query returning exactly one row with one column and reads it as text.
@@ -209,7 +220,7 @@ class Binder {
   }
   // Our ids are counters from 1; 0 means "none" and is stored as NULL.
   void id_or_null(uint64_t v) {
-    LEDGER_ASSERT(v <= static_cast<uint64_t>(INT64_MAX));
+    OTC_ASSERT(v <= static_cast<uint64_t>(INT64_MAX));
     if (v == 0) {
       null();
     } else {
@@ -217,12 +228,12 @@ class Binder {
     }
   }
   void id(uint64_t v) {
-    LEDGER_ASSERT(v <= static_cast<uint64_t>(INT64_MAX));
+    OTC_ASSERT(v <= static_cast<uint64_t>(INT64_MAX));
     i64(static_cast<int64_t>(v));
   }
   // The string must outlive the step (SQLITE_STATIC): it lives in pending_.
   void text(const std::string& v) {
-    LEDGER_ASSERT(v.size() <= static_cast<size_t>(INT_MAX));
+    OTC_ASSERT(v.size() <= static_cast<size_t>(INT_MAX));
     if (rc_ == SQLITE_OK) rc_ = sqlite3_bind_text(stmt_, ++index_, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
   }
   void text(const char* v) {
@@ -239,12 +250,14 @@ class Binder {
     if (rc_ == SQLITE_OK) rc_ = sqlite3_bind_null(stmt_, ++index_);
   }
 
-  // Every parameter bound, each bind succeeded. `what` names the statement on error.
-  Status done(const std::string& what) const {
+  // Every parameter bound, each bind succeeded. On error, names the statement as
+  // describe(what, id, seq) does.
+  Status done(const char* what, uint64_t id, uint64_t seq) const {
     if (rc_ != SQLITE_OK) {
-      return journal_reject(what + ": bind parameter " + std::to_string(index_) + ": " + sqlite3_errstr(rc_));
+      return journal_reject(describe(what, id, seq) + ": bind parameter " + std::to_string(index_) + ": " +
+                            sqlite3_errstr(rc_));
     }
-    LEDGER_ASSERT(index_ == sqlite3_bind_parameter_count(stmt_));  // a forgotten column is our bug
+    OTC_ASSERT(index_ == sqlite3_bind_parameter_count(stmt_));  // a forgotten column is our bug
     return Ok{};
   }
 
@@ -336,17 +349,8 @@ Status SqliteJournal::init() {
     return Ok{};
   };
   s = schema();
-  if (!s.ok()) {
-    // Keep the first error; a failed rollback here only adds to it.
-    const Status rb = exec(db_, "ROLLBACK", "rollback");
-    if (!rb.ok()) return journal_reject(s.reject().detail + "; " + rb.reject().detail);
-    return s;
-  }
-  s = exec(db_, "COMMIT", where + ": commit schema");
-  if (!s.ok()) {
-    (void)exec(db_, "ROLLBACK", "rollback");  // the commit error is the one to report
-    return s;
-  }
+  if (s.ok()) s = exec(db_, "COMMIT", where + ": commit schema");
+  if (!s.ok()) return rolled_back(db_, s);
 
   int64_t last_seq = 0;
   s = query_int(db_, "SELECT COALESCE(MAX(seq), 0) FROM journal", where + ": read last seq", &last_seq);
@@ -394,27 +398,27 @@ SqliteJournal::~SqliteJournal() {
   }
   const int rc = sqlite3_close(db_);
   if (rc != SQLITE_OK) std::fprintf(stderr, "journal %s: close: %s\n", path_.c_str(), sqlite3_errstr(rc));
-  LEDGER_ASSERT(rc == SQLITE_OK);  // only an unfinalized statement (our bug) keeps it open
+  OTC_ASSERT(rc == SQLITE_OK);  // only an unfinalized statement (our bug) keeps it open
 }
 
 uint64_t SqliteJournal::append(JournalRecord record) {
-  LEDGER_ASSERT(!halted_);
-  LEDGER_ASSERT(pending_.size() == pending_seq_.size());
+  OTC_ASSERT(!halted_);
+  OTC_ASSERT(pending_.size() == pending_seq_.size());
   const uint64_t seq = next_seq_++;
   pending_.push_back(std::move(record));
   pending_seq_.push_back(seq);
   return seq;
 }
 
-Status SqliteJournal::step_done(sqlite3_stmt* stmt, const std::string& what) {
+Status SqliteJournal::step_done(sqlite3_stmt* stmt, const char* what, uint64_t id, uint64_t seq) {
   const int rc = sqlite3_step(stmt);
   if (rc != SQLITE_DONE) {
-    std::string detail = what + ": " + errmsg(db_);
+    std::string detail = describe(what, id, seq) + ": " + errmsg(db_);
     sqlite3_reset(stmt);  // repeats the step's error, reported above
     return journal_reject(std::move(detail));
   }
   const int reset_rc = sqlite3_reset(stmt);
-  if (reset_rc != SQLITE_OK) return journal_reject(what + ": reset: " + sqlite3_errstr(reset_rc));
+  if (reset_rc != SQLITE_OK) return journal_reject(describe(what, id, seq) + ": reset: " + sqlite3_errstr(reset_rc));
   return Ok{};
 }
 
@@ -422,7 +426,6 @@ Status SqliteJournal::write_pending() {
   for (size_t i = 0; i < pending_.size(); ++i) {
     const JournalRecord& r = pending_[i];
     const uint64_t seq = pending_seq_[i];
-    const std::string at = " (seq " + std::to_string(seq) + ")";
 
     {
       Binder b(insert_record_);
@@ -436,8 +439,8 @@ Status SqliteJournal::write_pending() {
       b.id_or_null(r.exec_id.value);
       b.text_or_null(r.cl_ord_id);
       b.text(r.payload);
-      Status s = b.done("insert journal record" + at);
-      if (s.ok()) s = step_done(insert_record_, "insert journal record" + at);
+      Status s = b.done("insert journal record", 0, seq);
+      if (s.ok()) s = step_done(insert_record_, "insert journal record", 0, seq);
       if (!s.ok()) return s;
     }
 
@@ -450,9 +453,8 @@ Status SqliteJournal::write_pending() {
       b.i64(static_cast<int64_t>(a.purpose));
       b.text(account_purpose_name(a.purpose));
       b.id(seq);
-      const std::string what = "insert account " + std::to_string(a.id.value) + at;
-      Status s = b.done(what);
-      if (s.ok()) s = step_done(insert_account_, what);
+      Status s = b.done("insert account", a.id.value, seq);
+      if (s.ok()) s = step_done(insert_account_, "insert account", a.id.value, seq);
       if (!s.ok()) return s;
     }
 
@@ -465,9 +467,8 @@ Status SqliteJournal::write_pending() {
       b.text(t.asset_code);
       b.i64(t.amount.value);
       b.i64(r.ts.value);
-      const std::string what = "insert transfer " + std::to_string(t.id.value) + at;
-      Status s = b.done(what);
-      if (s.ok()) s = step_done(insert_transfer_, what);
+      Status s = b.done("insert transfer", t.id.value, seq);
+      if (s.ok()) s = step_done(insert_transfer_, "insert transfer", t.id.value, seq);
       if (!s.ok()) return s;
     }
 
@@ -489,9 +490,8 @@ Status SqliteJournal::write_pending() {
       b.i64(t.notional.value);
       b.i64(t.fee.value);
       b.i64(r.ts.value);
-      const std::string what = "insert trade exec_id " + std::to_string(t.exec_id.value) + at;
-      Status s = b.done(what);
-      if (s.ok()) s = step_done(insert_trade_, what);
+      Status s = b.done("insert trade exec_id", t.exec_id.value, seq);
+      if (s.ok()) s = step_done(insert_trade_, "insert trade exec_id", t.exec_id.value, seq);
       if (!s.ok()) return s;
     }
   }
@@ -524,9 +524,9 @@ Status SqliteJournal::commit() {
 }
 
 Status SqliteJournal::load(RecoveredState* out) {
-  LEDGER_ASSERT(out != nullptr);
-  LEDGER_ASSERT(pending_.empty());
-  LEDGER_ASSERT(!halted_);
+  OTC_ASSERT(out != nullptr);
+  OTC_ASSERT(pending_.empty());
+  OTC_ASSERT(!halted_);
   const std::string where = "load journal " + path_;
   RecoveredState state;
 
@@ -598,15 +598,8 @@ Status SqliteJournal::load(RecoveredState* out) {
                       });
   };
   s = read();
-  const Status end = exec(db_, "COMMIT", where + ": end read transaction");
-  if (!s.ok()) {
-    if (!end.ok()) (void)exec(db_, "ROLLBACK", "rollback");
-    return s;
-  }
-  if (!end.ok()) {
-    (void)exec(db_, "ROLLBACK", "rollback");
-    return end;
-  }
+  if (s.ok()) s = exec(db_, "COMMIT", where + ": end read transaction");
+  if (!s.ok()) return rolled_back(db_, s);
   if (state.last_seq + 1 != next_seq_) {
     // Not our bug but a deployment error: a second writer on the same file.
     return journal_reject(where + ": journal grew from seq " + std::to_string(next_seq_ - 1) + " to " +

@@ -23,17 +23,6 @@ namespace otc::ledger {
 
 inline constexpr int kSchemaVersion = 1;
 
-// What start-up needs from an existing journal (state rebuilt from the journal alone).
-struct RecoveredState {
-  uint64_t last_seq = 0;
-  std::vector<RestoredAccount> accounts;  // AssetId left 0: the caller maps asset_code
-  TransferId last_transfer_id;
-  QuoteId last_quote_id;
-  OrderId last_order_id;
-  ExecId last_exec_id;
-  // Every (client, ClOrdID) ever accepted or rejected, for duplicate detection.
-  std::vector<std::pair<std::string, std::string>> cl_ord_ids;
-};
 
 class SqliteJournal final : public Journal {
  public:
@@ -62,7 +51,9 @@ class SqliteJournal final : public Journal {
   Status write_pending();
   Status fail(const std::string& what);
   Status init();                                        // PRAGMAs, schema, next_seq_
-  Status step_done(sqlite3_stmt* stmt, const std::string& what);  // one step, then reset
+  // One step expecting SQLITE_DONE, then reset. On error the detail is "<what> <id> (seq
+  // <seq>): <errmsg>" (id, seq left out when 0), built only then: commit() is hot.
+  Status step_done(sqlite3_stmt* stmt, const char* what, uint64_t id = 0, uint64_t seq = 0);
 
   sqlite3* db_;
   std::string path_;

@@ -236,28 +236,28 @@ TEST_CASE("the default cost is N=16384 r=8 p=1 and verifies", "[password][slow]"
   CHECK_FALSE(verify_password("default cosT", h, nullptr));
 }
 
-// KNOWN BUG (reported, not fixed here): the memory bound N * r * 128 is computed in
+// Regression: the memory bound N * r * 128 was once computed in
 // uint64 and wraps, so an absurd cost whose product is a multiple of 2^64 passes as
-// well formed. 2^57 * 1 * 128 = 2^64 -> 0. Remove [!shouldfail] once fixed.
-TEST_CASE("memory bound does not wrap: N=2^57 r=1", "[password][!shouldfail]") {
+// well formed. 2^57 * 1 * 128 = 2^64 -> 0.
+TEST_CASE("memory bound does not wrap: N=2^57 r=1", "[password]") {
   const std::string enc = "scrypt$144115188075855872$1$1$" + std::string(32, 'a') + "$" + std::string(64, 'b');
   std::string error;
   CHECK_FALSE(password_hash_well_formed(enc, &error));
 }
 
 // Same bug, via r: 2^62 * 2 * 128 = 2^70 -> 0 mod 2^64.
-TEST_CASE("memory bound does not wrap: N=2^62 r=2", "[password][!shouldfail]") {
+TEST_CASE("memory bound does not wrap: N=2^62 r=2", "[password]") {
   const std::string enc = "scrypt$4611686018427387904$2$1$" + std::string(32, 'a') + "$" + std::string(64, 'b');
   std::string error;
   CHECK_FALSE(password_hash_well_formed(enc, &error));
 }
 
-// KNOWN BUG (reported, not fixed here): the header promises "well formed" means "a hash
+// Regression: the header promises "well formed" means "a hash
 // we can check", but parse() bounds only N*r*128 <= 256 MiB while OpenSSL needs
 // 128*r*(N+2) + 128*r*p <= maxmem and p*r < 2^30. These encodings pass
 // password_hash_well_formed and then fail in verify_password with
-// "scrypt derivation failed". Remove [!shouldfail] once fixed.
-TEST_CASE("well formed implies checkable: N*r*128 exactly 256 MiB", "[password][!shouldfail]") {
+// "scrypt derivation failed".
+TEST_CASE("well formed implies checkable: N*r*128 exactly 256 MiB", "[password]") {
   const std::string enc = "scrypt$262144$8$1$" + std::string(32, 'a') + "$" + std::string(64, 'b');
   std::string wf_error;
   const bool well_formed = password_hash_well_formed(enc, &wf_error);
@@ -266,7 +266,7 @@ TEST_CASE("well formed implies checkable: N*r*128 exactly 256 MiB", "[password][
   CHECK((!well_formed || error.empty()));
 }
 
-TEST_CASE("well formed implies checkable: p drives memory (p=2^22)", "[password][!shouldfail]") {
+TEST_CASE("well formed implies checkable: p drives memory (p=2^22)", "[password]") {
   const std::string enc = "scrypt$1024$1$4194304$" + std::string(32, 'a') + "$" + std::string(64, 'b');
   std::string wf_error;
   const bool well_formed = password_hash_well_formed(enc, &wf_error);

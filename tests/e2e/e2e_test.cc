@@ -1,0 +1,495 @@
+// End-to-end: the real otcgw binary on a run-time port, real QuickFIX initiators
+// validating every reply against our data dictionary, and the SQLite journal read back.
+// Walks logon (good and bad), quote, trade on the quote, and every reject of the spine.
+#include <catch2/catch.hpp>
+#include <sqlite3.h>
+
+#include <quickfix/fix44/NewOrderSingle.h>
+#include <quickfix/fix44/Quote.h>
+#include <quickfix/fix44/QuoteRequest.h>
+
+#include <chrono>
+#include <ctime>
+#include <map>
+#include <memory>
+#include <regex>
+#include <set>
+#include <string>
+#include <thread>
+
+#include "tests/e2e/gateway_process.h"
+#include "tools/fix_client.h"
+
+using otc::e2e::GatewayProcess;
+using otc::fixclient::ClientConfig;
+using otc::fixclient::FixClient;
+using otc::fixclient::field;
+using otc::fixclient::msg_type;
+
+namespace {
+
+constexpr int kWaitMs = 5000;
+const std::string kDictionary = std::string(OTC_SOURCE_DIR) + "/fix-specs/FIX44.xml";
+
+GatewayProcess& gateway() {
+  static std::unique_ptr<GatewayProcess> gw;
+  if (!gw) {
+    gw.reset(new GatewayProcess(OTC_GATEWAY_BIN, std::string(OTC_SOURCE_DIR) + "/tests/e2e/otcgw-e2e.toml"));
+    std::string error;
+    const bool started = gw->start(&error);
+    INFO(error);
+    REQUIRE(started);
+  }
+  return *gw;
+}
+
+struct Login {
+  const char* comp_id;
+  const char* username;
+  const char* password;
+};
+const Login kAcme{"ACME", "acme", "acme-demo-2026"};
+const Login kBeta{"BETA", "beta", "beta-demo-2026"};
+const Login kGamma{"GAMMA", "gamma", "gamma-demo-2026"};
+
+ClientConfig config_for(const Login& l) {
+  ClientConfig c;
+  c.port = gateway().port();
+  c.sender_comp_id = l.comp_id;
+  c.username = l.username;
+  c.password = l.password;
+  c.data_dictionary = kDictionary;  // every reply must pass strict FIX 4.4 validation
+  return c;
+}
+
+std::unique_ptr<FixClient> logon(const Login& l) {
+  std::unique_ptr<FixClient> c(new FixClient(config_for(l)));
+  std::string error;
+  REQUIRE(c->start(&error));
+  const bool ok = c->wait_logon(kWaitMs);
+  if (!ok) {
+    for (const auto& e : c->events()) UNSCOPED_INFO(e);
+  }
+  REQUIRE(ok);
+  return c;
+}
+
+// Logs on with `cfg` expecting a refusal; returns the Logout's Text.
+std::string refused_logon(const ClientConfig& cfg) {
+  FixClient c(cfg);
+  std::string error;
+  REQUIRE(c.start(&error));
+  std::string text;
+  REQUIRE(c.wait_logout(kWaitMs, &text));
+  REQUIRE_FALSE(c.logged_on());
+  c.stop();
+  return text;
+}
+
+FIX::Message expect(FixClient& c, const std::string& type) {
+  FIX::Message m;
+  const bool got = c.next(kWaitMs, &m);
+  REQUIRE(got);
+  INFO("received: " << m.toString());
+  REQUIRE(msg_type(m) == type);
+  return m;
+}
+
+int g_ids = 0;
+std::string next_id(const char* prefix) { return prefix + std::to_string(++g_ids); }
+
+std::string utc_now_fix() {
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::system_clock::now().time_since_epoch())
+                      .count();
+  const std::time_t secs = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d%02d%02d-%02d:%02d:%02d.%03d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
+  return buf;
+}
+
+// Sends a QuoteRequest; `side` 0 = two-way; `qty` "" = absent.
+std::string send_quote_request(FixClient& c, const std::string& symbol, char side, const std::string& qty,
+                               const char* quote_type = "1") {
+  FIX44::QuoteRequest r;
+  const std::string id = next_id("R");
+  r.setField(131, id);
+  FIX44::QuoteRequest::NoRelatedSym g;
+  g.setField(55, symbol);
+  if (side != 0) g.setField(54, std::string(1, side));
+  if (!qty.empty()) g.setField(38, qty);
+  if (quote_type != nullptr) g.setField(537, quote_type);
+  r.addGroup(g);
+  REQUIRE(c.send(r));
+  return id;
+}
+
+struct QuoteSeen {
+  std::string quote_id;
+  std::string bid;
+  std::string offer;
+  std::string valid_until;
+};
+
+QuoteSeen get_quote(FixClient& c, const std::string& symbol, char side, const std::string& qty) {
+  const std::string req = send_quote_request(c, symbol, side, qty);
+  FIX::Message q = expect(c, "S");
+  CHECK(field(q, 131) == req);
+  CHECK(field(q, 537) == "1");
+  CHECK(field(q, 55) == symbol);
+  return QuoteSeen{field(q, 117), field(q, 132), field(q, 133), field(q, 62)};
+}
+
+std::string send_order(FixClient& c, const std::string& cl_ord_id, const std::string& symbol, char side,
+                       const std::string& qty, const std::string& price, const std::string& quote_id,
+                       const char* ord_type = "D") {
+  FIX44::NewOrderSingle o;
+  o.setField(11, cl_ord_id);
+  o.setField(55, symbol);
+  o.setField(54, std::string(1, side));
+  o.setField(60, utc_now_fix());
+  if (!qty.empty()) o.setField(38, qty);
+  o.setField(40, ord_type);
+  if (!price.empty()) o.setField(44, price);
+  if (!quote_id.empty()) o.setField(117, quote_id);
+  REQUIRE(c.send(o));
+  return cl_ord_id;
+}
+
+// Expects the quote request to be refused with 658=`reason` and our code in Text.
+void expect_quote_reject(FixClient& c, const std::string& req_id, int reason, const std::string& code) {
+  FIX::Message m = expect(c, "AG");
+  CHECK(field(m, 131) == req_id);
+  CHECK(field(m, 658) == std::to_string(reason));
+  INFO("Text: " << field(m, 58));
+  CHECK(field(m, 58).find(code) == 0);
+}
+
+// Expects an ExecutionReport rejecting `cl_ord_id` with 103=`reason` and our code.
+void expect_order_reject(FixClient& c, const std::string& cl_ord_id, int reason, const std::string& code) {
+  FIX::Message m = expect(c, "8");
+  CHECK(field(m, 11) == cl_ord_id);
+  CHECK(field(m, 150) == "8");
+  CHECK(field(m, 39) == "8");
+  CHECK(field(m, 103) == std::to_string(reason));
+  CHECK(field(m, 14) == "0");
+  CHECK(field(m, 151) == "0");
+  CHECK(field(m, 37).substr(0, 1) == "O");
+  CHECK(field(m, 37) != cl_ord_id);
+  INFO("Text: " << field(m, 58));
+  CHECK(field(m, 58).find(code) == 0);
+}
+
+struct Fill {
+  std::string exec_id;
+  std::string order_id;
+  std::string client;
+  std::string symbol;
+  std::string side;
+  std::string qty;
+  std::string px;
+};
+std::vector<Fill> g_fills;          // every fill a client was told about
+std::set<std::string> g_exec_ids;   // every ExecID seen, to prove uniqueness
+
+void note_exec_id(const std::string& e) {
+  INFO("ExecID " << e);
+  CHECK(g_exec_ids.insert(e).second);
+}
+
+// Trades `qty` of `symbol` on a fresh quote and checks the ack and the fill.
+Fill trade(FixClient& c, const char* client, const std::string& symbol, char side, const std::string& qty) {
+  const QuoteSeen q = get_quote(c, symbol, side, qty);
+  const std::string px = side == '1' ? q.offer : q.bid;
+  REQUIRE_FALSE(px.empty());
+  const std::string cl = send_order(c, next_id("C"), symbol, side, qty, px, q.quote_id);
+  FIX::Message ack = expect(c, "8");
+  CHECK(field(ack, 150) == "0");
+  CHECK(field(ack, 39) == "0");
+  CHECK(field(ack, 11) == cl);
+  CHECK(field(ack, 151) == qty);
+  CHECK(field(ack, 14) == "0");
+  note_exec_id(field(ack, 17));
+  FIX::Message f = expect(c, "8");
+  CHECK(field(f, 150) == "F");
+  CHECK(field(f, 39) == "2");
+  CHECK(field(f, 11) == cl);
+  CHECK(field(f, 31) == px);
+  CHECK(field(f, 32) == qty);
+  CHECK(field(f, 14) == qty);
+  CHECK(field(f, 151) == "0");
+  CHECK(field(f, 6) == px);
+  CHECK(field(f, 37) == field(ack, 37));
+  CHECK(field(f, 37) != cl);
+  note_exec_id(field(f, 17));
+  Fill fill{field(f, 17), field(f, 37), client, symbol, side == '1' ? "buy" : "sell", qty, px};
+  g_fills.push_back(fill);
+  return fill;
+}
+
+}  // namespace
+
+TEST_CASE("logon: good credentials log on; bad ones get a Logout with Text and no session", "[e2e]") {
+  auto acme = logon(kAcme);
+  CHECK(acme->logged_on());
+  acme->stop();
+
+  ClientConfig wrong = config_for(kBeta);
+  wrong.password = "not-the-password";
+  CHECK(refused_logon(wrong).find("invalid Username(553) or Password(554)") != std::string::npos);
+
+  ClientConfig wrong_user = config_for(kBeta);
+  wrong_user.username = "acme";
+  CHECK(refused_logon(wrong_user).find("invalid Username(553) or Password(554)") != std::string::npos);
+
+  ClientConfig unknown = config_for(kBeta);
+  unknown.sender_comp_id = "NOBODY";
+  CHECK(refused_logon(unknown).find("unknown SenderCompID 'NOBODY'") != std::string::npos);
+
+  ClientConfig no_password = config_for(kBeta);
+  no_password.send_password = false;
+  CHECK(refused_logon(no_password).find("Password(554) is required") != std::string::npos);
+
+  ClientConfig no_user = config_for(kBeta);
+  no_user.send_username = false;
+  CHECK(refused_logon(no_user).find("Username(553) is required") != std::string::npos);
+
+  // After all that, the real BETA still logs on (nothing was locked or left registered).
+  auto beta = logon(kBeta);
+  CHECK(beta->logged_on());
+}
+
+TEST_CASE("quote, trade on the quote, every reject, and the journal agrees", "[e2e]") {
+  auto acme = logon(kAcme);
+  auto beta = logon(kBeta);
+  auto gamma = logon(kGamma);
+
+  // --- A one-sided firm quote: a buyer gets the offer only.
+  const std::string req = send_quote_request(*acme, "BTC/USD", '1', "0.5");
+  FIX::Message q = expect(*acme, "S");
+  CHECK(field(q, 131) == req);
+  CHECK(field(q, 537) == "1");
+  CHECK(field(q, 117).substr(0, 1) == "Q");
+  CHECK(field(q, 132).empty());
+  CHECK_FALSE(field(q, 133).empty());
+  CHECK(field(q, 135) == "0.5");
+  CHECK(std::regex_match(field(q, 62), std::regex(R"(\d{8}-\d\d:\d\d:\d\d\.\d{3})")));
+  CHECK(field(q, 62) > utc_now_fix());
+
+  // --- Two-way when Side is absent.
+  const QuoteSeen two_way = get_quote(*acme, "ETH/BTC", 0, "1.5");
+  CHECK_FALSE(two_way.bid.empty());
+  CHECK_FALSE(two_way.offer.empty());
+  CHECK(two_way.bid < two_way.offer);
+
+  // --- Trade on the first quote.
+  const std::string offer = field(q, 133);
+  const std::string quote_id = field(q, 117);
+  const std::string first_cl = send_order(*acme, next_id("C"), "BTC/USD", '1', "0.5", offer, quote_id);
+  FIX::Message ack = expect(*acme, "8");
+  CHECK(field(ack, 150) == "0");
+  CHECK(field(ack, 39) == "0");
+  note_exec_id(field(ack, 17));
+  FIX::Message fill = expect(*acme, "8");
+  CHECK(field(fill, 150) == "F");
+  CHECK(field(fill, 39) == "2");
+  CHECK(field(fill, 31) == offer);
+  CHECK(field(fill, 32) == "0.5");
+  CHECK(field(fill, 14) == "0.5");
+  CHECK(field(fill, 151) == "0");
+  CHECK(field(fill, 6) == offer);
+  CHECK(field(fill, 11) == first_cl);
+  CHECK(field(fill, 37).substr(0, 1) == "O");
+  CHECK(field(fill, 37) != first_cl);
+  note_exec_id(field(fill, 17));
+  g_fills.push_back(Fill{field(fill, 17), field(fill, 37), "ACME", "BTC/USD", "buy", "0.5", offer});
+
+  // More trades: sells, other instruments, another client, the two-way quote.
+  trade(*acme, "ACME", "BTC/USD", '2', "0.25");
+  trade(*acme, "ACME", "ETH/USD", '1', "3.5");
+  trade(*beta, "BETA", "BTC/USD", '2', "1.2");
+  const std::string two_way_cl = send_order(*acme, next_id("C"), "ETH/BTC", '2', "1.5", two_way.bid, two_way.quote_id);
+  FIX::Message tw_ack = expect(*acme, "8");
+  CHECK(field(tw_ack, 150) == "0");
+  note_exec_id(field(tw_ack, 17));
+  FIX::Message tw_fill = expect(*acme, "8");
+  CHECK(field(tw_fill, 150) == "F");
+  CHECK(field(tw_fill, 31) == two_way.bid);
+  CHECK(field(tw_fill, 11) == two_way_cl);
+  note_exec_id(field(tw_fill, 17));
+  g_fills.push_back(Fill{field(tw_fill, 17), field(tw_fill, 37), "ACME", "ETH/BTC", "sell", "1.5", two_way.bid});
+
+  // --- QuoteRequest rejects: QuoteRequestReject(AG) with 658 and our code in Text.
+  expect_quote_reject(*acme, send_quote_request(*acme, "DOGE/USD", '1', "1"), 1, "1001 unknown_instrument");
+  expect_quote_reject(*acme, send_quote_request(*acme, "BTC/USD", '1', "0"), 99, "1002 qty_zero");
+  expect_quote_reject(*acme, send_quote_request(*acme, "BTC/USD", '1', "-1"), 99, "1003 qty_negative");
+  expect_quote_reject(*acme, send_quote_request(*acme, "BTC/USD", '1', "0.0005"), 99, "1004 qty_below_min");
+  expect_quote_reject(*acme, send_quote_request(*acme, "BTC/USD", '1', "50.0001"), 3, "1005 qty_above_max");
+  expect_quote_reject(*acme, send_quote_request(*acme, "BTC/USD", '1', "0.00105"), 99, "1006 qty_off_lot");
+  expect_quote_reject(*acme, send_quote_request(*acme, "BTC/USD", '1', "0.000000001"), 99, "1006 qty_off_lot");
+  expect_quote_reject(*acme, send_quote_request(*acme, "BTC/USD", '1', ""), 99, "1014 missing_field");
+  expect_quote_reject(*acme, send_quote_request(*acme, "BTC/USD", '1', "1", "0"), 99, "1013 unsupported_quote_type");
+  expect_quote_reject(*acme, send_quote_request(*acme, "BTC/USD", '1', "1", nullptr), 99,
+                      "1013 unsupported_quote_type");
+
+  // --- Order rejects: ExecutionReport OrdStatus=8 with 103 and our code in Text.
+  const QuoteSeen live = get_quote(*acme, "BTC/USD", '1', "1");
+  expect_order_reject(*acme, send_order(*acme, next_id("C"), "DOGE/USD", '1', "1", live.offer, live.quote_id), 1,
+                      "1001 unknown_instrument");
+  expect_order_reject(*acme, send_order(*acme, next_id("C"), "BTC/USD", '1', "0", live.offer, live.quote_id), 13,
+                      "1002 qty_zero");
+  expect_order_reject(*acme, send_order(*acme, next_id("C"), "BTC/USD", '1', "-2", live.offer, live.quote_id), 13,
+                      "1003 qty_negative");
+  expect_order_reject(*acme, send_order(*acme, next_id("C"), "BTC/USD", '1', "0.0002", live.offer, live.quote_id),
+                      13, "1004 qty_below_min");
+  expect_order_reject(*acme, send_order(*acme, next_id("C"), "BTC/USD", '1', "51", live.offer, live.quote_id), 3,
+                      "1005 qty_above_max");
+  expect_order_reject(*acme, send_order(*acme, next_id("C"), "BTC/USD", '1', "1.00001", live.offer, live.quote_id),
+                      13, "1006 qty_off_lot");
+  expect_order_reject(*acme, send_order(*acme, next_id("C"), "BTC/USD", '1', "1", "65000.005", live.quote_id), 99,
+                      "1008 price_off_tick");
+  expect_order_reject(*acme, send_order(*acme, next_id("C"), "BTC/USD", '1', "1", live.offer, "Q999999"), 99,
+                      "3001 unknown_quote");
+  expect_order_reject(*acme, send_order(*acme, next_id("C"), "BTC/USD", '1', "1", live.offer, "not-a-quote"), 99,
+                      "3001 unknown_quote");
+  expect_order_reject(*acme, send_order(*acme, next_id("C"), "BTC/USD", '2', "1", live.offer, live.quote_id), 99,
+                      "3005 quote_side_mismatch");
+  expect_order_reject(*acme, send_order(*acme, next_id("C"), "BTC/USD", '1', "0.9", live.offer, live.quote_id), 13,
+                      "3006 quote_qty_mismatch");
+  expect_order_reject(*acme, send_order(*acme, next_id("C"), "BTC/USD", '1', "1", "1.00", live.quote_id), 99,
+                      "3007 quote_price_mismatch");
+  expect_order_reject(*acme, send_order(*acme, next_id("C"), "ETH/USD", '1', "1", live.offer, live.quote_id), 99,
+                      "3008 quote_instrument_mismatch");
+  expect_order_reject(*acme, send_order(*acme, next_id("C"), "BTC/USD", '1', "1", live.offer, live.quote_id, "2"), 11,
+                      "1012 unsupported_ord_type");
+  // Quote already executed (the first one) with a fresh ClOrdID.
+  expect_order_reject(*acme, send_order(*acme, next_id("C"), "BTC/USD", '1', "0.5", offer, quote_id), 99,
+                      "3004 quote_already_executed");
+  // QuoteID of another client.
+  const QuoteSeen betas = get_quote(*beta, "BTC/USD", '1', "0.1");
+  expect_order_reject(*acme, send_order(*acme, next_id("C"), "BTC/USD", '1', "0.1", betas.offer, betas.quote_id), 99,
+                      "3002 quote_of_other_client");
+  // Expired quote: BETA's tier has a 400 ms TTL; wait until its ValidUntilTime is past.
+  const auto wait_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (utc_now_fix() <= betas.valid_until && std::chrono::steady_clock::now() < wait_deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  expect_order_reject(*beta, send_order(*beta, next_id("C"), "BTC/USD", '1', "0.1", betas.offer, betas.quote_id), 99,
+                      "3003 quote_expired");
+  // Insufficient funds: GAMMA has no balances; buying needs USD, selling needs BTC.
+  const QuoteSeen g_buy = get_quote(*gamma, "BTC/USD", '1', "0.01");
+  expect_order_reject(*gamma, send_order(*gamma, next_id("C"), "BTC/USD", '1', "0.01", g_buy.offer, g_buy.quote_id),
+                      99, "2001 insufficient_funds");
+  const QuoteSeen g_sell = get_quote(*gamma, "BTC/USD", '2', "0.01");
+  expect_order_reject(*gamma, send_order(*gamma, next_id("C"), "BTC/USD", '2', "0.01", g_sell.bid, g_sell.quote_id),
+                      99, "2001 insufficient_funds");
+  // Duplicate ClOrdID: the first order's ClOrdID again, on a valid live quote.
+  expect_order_reject(*acme, send_order(*acme, first_cl, "BTC/USD", '1', "1", live.offer, live.quote_id), 6,
+                      "1015 duplicate_cl_ord_id");
+  // The live quote was not consumed by any of those rejects: it still trades.
+  const std::string live_cl = send_order(*acme, next_id("C"), "BTC/USD", '1', "1", live.offer, live.quote_id);
+  FIX::Message live_ack = expect(*acme, "8");
+  CHECK(field(live_ack, 150) == "0");
+  note_exec_id(field(live_ack, 17));
+  FIX::Message live_fill = expect(*acme, "8");
+  CHECK(field(live_fill, 150) == "F");
+  CHECK(field(live_fill, 11) == live_cl);
+  note_exec_id(field(live_fill, 17));
+  g_fills.push_back(Fill{field(live_fill, 17), field(live_fill, 37), "ACME", "BTC/USD", "buy", "1", live.offer});
+
+  // --- No business message fits: a client sending us a Quote gets BusinessMessageReject.
+  FIX44::Quote stray;
+  stray.setField(117, "X1");
+  stray.setField(55, "BTC/USD");
+  REQUIRE(acme->send(stray));
+  FIX::Message bmr = expect(*acme, "j");
+  CHECK(field(bmr, 372) == "S");
+  CHECK(field(bmr, 380) == "3");
+
+  // Nothing else arrived that we did not expect.
+  FIX::Message extra;
+  CHECK_FALSE(acme->next(200, &extra));
+  CHECK_FALSE(beta->next(50, &extra));
+  CHECK_FALSE(gamma->next(50, &extra));
+
+  // --- The journal holds exactly the trades the clients were told about, balanced.
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open_v2(gateway().journal_path().c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+  std::map<std::string, Fill> journal_trades;
+  sqlite3_stmt* st = nullptr;
+  REQUIRE(sqlite3_prepare_v2(db,
+                             "SELECT 'E' || exec_id, 'O' || order_id, client, instrument, side, qty_text, price_text,"
+                             " seq, qty, notional, fee FROM trades ORDER BY exec_id",
+                             -1, &st, nullptr) == SQLITE_OK);
+  std::vector<std::pair<long long, std::vector<long long>>> trade_amounts;  // seq -> qty, notional, fee
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    auto col = [&](int i) { return std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, i))); };
+    journal_trades[col(0)] = Fill{col(0), col(1), col(2), col(3), col(4), col(5), col(6)};
+    trade_amounts.push_back({sqlite3_column_int64(st, 7),
+                             {sqlite3_column_int64(st, 8), sqlite3_column_int64(st, 9), sqlite3_column_int64(st, 10)}});
+  }
+  sqlite3_finalize(st);
+  REQUIRE(journal_trades.size() == g_fills.size());
+  for (const Fill& f : g_fills) {
+    INFO("fill " << f.exec_id);
+    REQUIRE(journal_trades.count(f.exec_id) == 1);
+    const Fill& j = journal_trades[f.exec_id];
+    CHECK(j.order_id == f.order_id);
+    CHECK(j.client == f.client);
+    CHECK(j.symbol == f.symbol);
+    CHECK(j.side == f.side);
+    CHECK(j.qty == f.qty);
+    CHECK(j.px == f.px);
+  }
+  // Each trade's transfers: base leg = qty, quote leg = notional, fee leg = fee.
+  for (const auto& t : trade_amounts) {
+    sqlite3_stmt* tr = nullptr;
+    REQUIRE(sqlite3_prepare_v2(db, "SELECT amount FROM transfers WHERE seq = ? ORDER BY id", -1, &tr, nullptr) ==
+            SQLITE_OK);
+    sqlite3_bind_int64(tr, 1, t.first);
+    std::vector<long long> amounts;
+    while (sqlite3_step(tr) == SQLITE_ROW) amounts.push_back(sqlite3_column_int64(tr, 0));
+    sqlite3_finalize(tr);
+    REQUIRE(amounts.size() >= 2);
+    CHECK(amounts[0] == t.second[0]);
+    CHECK(amounts[1] == t.second[1]);
+    if (t.second[2] > 0) {
+      REQUIRE(amounts.size() == 3);
+      CHECK(amounts[2] == t.second[2]);
+    }
+  }
+  // Every asset nets to zero; no client balance is negative; rejected orders moved nothing.
+  REQUIRE(sqlite3_prepare_v2(db, "SELECT asset, SUM(balance) FROM balances GROUP BY asset", -1, &st, nullptr) ==
+          SQLITE_OK);
+  int assets = 0;
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    INFO("asset " << sqlite3_column_text(st, 0));
+    CHECK(sqlite3_column_int64(st, 1) == 0);
+    ++assets;
+  }
+  sqlite3_finalize(st);
+  CHECK(assets >= 7);
+  REQUIRE(sqlite3_prepare_v2(db,
+                             "SELECT COUNT(*) FROM balances WHERE purpose_name = 'client_available' AND balance < 0",
+                             -1, &st, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_step(st) == SQLITE_ROW);
+  CHECK(sqlite3_column_int64(st, 0) == 0);
+  sqlite3_finalize(st);
+  REQUIRE(sqlite3_prepare_v2(db,
+                             "SELECT COUNT(*) FROM transfers t JOIN journal j ON j.seq = t.seq"
+                             " WHERE j.kind_name NOT IN ('fill', 'deposit')",
+                             -1, &st, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_step(st) == SQLITE_ROW);
+  CHECK(sqlite3_column_int64(st, 0) == 0);
+  sqlite3_finalize(st);
+  // GAMMA never traded: its balances are all zero.
+  REQUIRE(sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM balances WHERE owner = 'GAMMA' AND balance != 0", -1, &st,
+                             nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_step(st) == SQLITE_ROW);
+  CHECK(sqlite3_column_int64(st, 0) == 0);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+}

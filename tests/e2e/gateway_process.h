@@ -1,0 +1,38 @@
+// tests/e2e/gateway_process.h: starts the real otcgw binary for a test and stops it.
+//
+// The gateway listens on a port it picks itself (--port 0) and writes it to a ready
+// file; every wait is bounded; the process is terminated (SIGTERM, then SIGKILL) and
+// its temporary state directory removed when the object goes away.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+
+namespace otc {
+namespace e2e {
+
+class GatewayProcess {
+ public:
+  GatewayProcess(const std::string& binary, const std::string& config);
+  ~GatewayProcess();
+
+  // Starts and waits (bounded) until it listens. False with *error otherwise.
+  bool start(std::string* error);
+  void stop();
+
+  int port() const { return port_; }
+  const std::string& state_dir() const { return state_dir_; }
+  std::string journal_path() const { return state_dir_ + "/otcgw.db"; }
+  std::string output() const;  // what the gateway printed (stdout + stderr)
+
+ private:
+  std::string binary_;
+  std::string config_;
+  std::string state_dir_;
+  pid_t pid_ = -1;
+  int port_ = -1;
+};
+
+}  // namespace e2e
+}  // namespace otc

@@ -1,0 +1,286 @@
+// tests/engine/fixture.h: the demo reference data built in code, and a hermetic engine
+// "world" (ManualClock, MemoryJournal, Ledger, Engine) with small helpers for tests.
+//
+// The values mirror conf/otcgw.toml (assets, instruments, tiers, clients, demo balances)
+// so that tests speak in realistic numbers, plus one test-only instrument (GBP/USDT) whose
+// tick is coarser than its price scale and whose notional exponent is negative.
+// Spreads and fees are in cbps (1 bp = 100 cbps). Single-threaded, like the engine.
+#pragma once
+
+#include <catch2/catch.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/decimal.h"
+#include "common/reject.h"
+#include "common/types.h"
+#include "engine/engine.h"
+#include "engine/pricing.h"
+#include "engine/reference_data.h"
+#include "ledger/journal.h"
+#include "ledger/ledger.h"
+
+namespace Catch {
+template <>
+struct StringMaker<otc::RejectReason> {
+  static std::string convert(otc::RejectReason r) {
+    return std::string(otc::reject_name(r)) + " (" + std::to_string(static_cast<int>(r)) + ")";
+  }
+};
+}  // namespace Catch
+
+namespace otc::engine::test {
+
+// 2026-11-21T10:00:00Z.
+inline constexpr TimeUs kStart{1'795'255'200'000'000};
+
+// Asset ids in conf order.
+inline constexpr AssetId kUsd{0};
+inline constexpr AssetId kEur{1};
+inline constexpr AssetId kGbp{2};
+inline constexpr AssetId kBtc{3};
+inline constexpr AssetId kEth{4};
+inline constexpr AssetId kUsdt{5};
+inline constexpr AssetId kUsdc{6};
+
+// Instrument ids in conf order; kGbpUsdt is test-only.
+inline constexpr InstrumentId kBtcUsd{0};
+inline constexpr InstrumentId kEthUsd{1};
+inline constexpr InstrumentId kBtcEur{2};
+inline constexpr InstrumentId kEthBtc{3};
+inline constexpr InstrumentId kUsdtUsd{4};
+inline constexpr InstrumentId kUsdcUsd{5};
+inline constexpr InstrumentId kEurUsd{6};
+inline constexpr InstrumentId kGbpUsd{7};
+inline constexpr InstrumentId kGbpUsdt{8};
+
+inline constexpr ClientId kAcme{0};   // gold: 5 bp half-spread, no fee, TTL 10 s
+inline constexpr ClientId kBeta{1};   // silver: 10 bp, fee 1 bp, TTL 5 s
+inline constexpr ClientId kGamma{2};  // bronze: 25 bp, fee 5 bp, TTL 3 s; never funded by the fixture
+
+// Exact decimal text -> scaled integer; a test bug if it does not parse.
+inline int64_t dec(const std::string& text, int scale) {
+  int64_t v = 0;
+  const DecimalError e = parse_decimal(text, scale, &v);
+  INFO("dec(\"" << text << "\", " << scale << ")");
+  REQUIRE(e == DecimalError::kOk);
+  return v;
+}
+
+inline ReferenceData demo_reference_data() {
+  ReferenceData r;
+  const std::vector<std::pair<const char*, int>> assets = {{"USD", 2}, {"EUR", 2},  {"GBP", 2}, {"BTC", 8},
+                                                           {"ETH", 9}, {"USDT", 6}, {"USDC", 6}};
+  const char* kinds[] = {"fiat", "fiat", "fiat", "crypto", "crypto", "stablecoin", "stablecoin"};
+  for (size_t i = 0; i < assets.size(); ++i) {
+    r.assets.push_back(AssetSpec{AssetId(static_cast<uint16_t>(i)), assets[i].first, assets[i].second, kinds[i]});
+  }
+  struct Inst {
+    const char* symbol;
+    AssetId base;
+    AssetId quote;
+    int price_decimals;
+    const char* tick;
+    const char* lot;
+    const char* min_qty;
+    const char* max_qty;
+    const char* initial_mid;
+    int64_t step_cbps;
+    std::vector<std::pair<const char*, int64_t>> bands;  // min_qty text, add cbps
+  };
+  const std::vector<Inst> insts = {
+      {"BTC/USD", kBtc, kUsd, 2, "0.01", "0.0001", "0.0001", "50", "65000.00", 100, {{"5", 200}, {"20", 500}}},
+      {"ETH/USD", kEth, kUsd, 2, "0.01", "0.001", "0.001", "1000", "3200.00", 100, {{"100", 200}, {"500", 500}}},
+      {"BTC/EUR", kBtc, kEur, 2, "0.01", "0.0001", "0.0001", "50", "60000.00", 100, {}},
+      {"ETH/BTC", kEth, kBtc, 6, "0.000001", "0.001", "0.001", "1000", "0.049000", 100, {}},
+      {"USDT/USD", kUsdt, kUsd, 5, "0.00001", "1", "100", "10000000", "1.00010", 10, {}},
+      {"USDC/USD", kUsdc, kUsd, 5, "0.00001", "1", "100", "10000000", "0.99995", 10, {}},
+      {"EUR/USD", kEur, kUsd, 5, "0.00001", "0.01", "1000", "50000000", "1.08500", 20, {}},
+      {"GBP/USD", kGbp, kUsd, 5, "0.00001", "0.01", "1000", "50000000", "1.27000", 20, {}},
+      // Test-only: tick 0.005 (5 price units) and notional exponent 2 + 3 - 6 = -1.
+      {"GBP/USDT", kGbp, kUsdt, 3, "0.005", "0.01", "100", "50000000", "1.270", 20, {}},
+  };
+  for (size_t i = 0; i < insts.size(); ++i) {
+    const Inst& s = insts[i];
+    const int base_dec = r.assets[s.base.value].decimals;
+    InstrumentSpec spec;
+    spec.id = InstrumentId(static_cast<uint16_t>(i));
+    spec.symbol = s.symbol;
+    spec.base = s.base;
+    spec.quote = s.quote;
+    spec.price_decimals = s.price_decimals;
+    spec.tick = dec(s.tick, s.price_decimals);
+    spec.lot = Qty(dec(s.lot, base_dec));
+    spec.min_qty = Qty(dec(s.min_qty, base_dec));
+    spec.max_qty = Qty(dec(s.max_qty, base_dec));
+    for (const auto& [min_qty, add] : s.bands) spec.size_bands.push_back(SizeBand{Qty(dec(min_qty, base_dec)), add});
+    spec.initial_mid = Price(dec(s.initial_mid, s.price_decimals));
+    spec.step_cbps = s.step_cbps;
+    r.instruments.push_back(std::move(spec));
+  }
+  TierSpec gold;
+  gold.id = 0;
+  gold.name = "gold";
+  gold.half_spread_cbps = 500;
+  gold.half_spread_by_instrument_cbps = {{kEurUsd.value, 50}, {kGbpUsd.value, 80}, {kUsdtUsd.value, 100},
+                                         {kUsdcUsd.value, 100}};
+  gold.fee_cbps = 0;
+  gold.quote_ttl_ms = 10000;
+  TierSpec silver;
+  silver.id = 1;
+  silver.name = "silver";
+  silver.half_spread_cbps = 1000;
+  silver.half_spread_by_instrument_cbps = {{kEurUsd.value, 100}, {kGbpUsd.value, 150}, {kUsdtUsd.value, 200},
+                                           {kUsdcUsd.value, 200}};
+  silver.fee_cbps = 100;
+  silver.quote_ttl_ms = 5000;
+  TierSpec bronze;
+  bronze.id = 2;
+  bronze.name = "bronze";
+  bronze.half_spread_cbps = 2500;
+  bronze.fee_cbps = 500;
+  bronze.quote_ttl_ms = 3000;
+  r.tiers = {gold, silver, bronze};
+  r.clients = {ClientSpec{kAcme, "ACME", "Acme Capital Partners LLC", 0},
+               ClientSpec{kBeta, "BETA", "Beta Markets Ltd", 1},
+               ClientSpec{kGamma, "GAMMA", "Gamma Treasury GmbH", 2}};
+  r.limits = EngineLimits{2000, 100000, 100000, 1000000};
+  r.index();
+  return r;
+}
+
+inline const char* event_name(const Event& e) {
+  static const char* const kNames[] = {"QuotedEvent", "QuoteRejectedEvent", "OrderAcceptedEvent",
+                                       "OrderRejectedEvent", "FilledEvent"};
+  return kNames[e.index()];
+}
+
+inline char side_char(Side s) { return s == Side::kBuy ? '1' : '2'; }
+
+// An engine on a fresh in-memory journal and ledger, started and committed.
+struct World {
+  struct Options {
+    std::function<void(ReferenceData&)> tweak;  // edits reference data before the engine sees it
+    bool fund = true;                           // ACME and BETA get their conf demo balances
+    bool ticks = true;                          // every instrument gets its initial mid at kStart
+  };
+
+  ReferenceData ref;
+  ManualClock clock{kStart};
+  ledger::MemoryJournal journal;
+  ledger::Ledger ledger{&journal};
+  Engine engine{ref, clock, ledger, journal};
+  uint64_t next_cl_ord_ = 1;
+
+  World() : World(Options{}) {}
+  explicit World(Options o, const ledger::RecoveredState& recovered = {}) : ref(make_ref(o.tweak)) {
+    REQUIRE(engine.start(recovered).ok());
+    REQUIRE(journal.commit().ok());
+    if (o.fund) {
+      // conf/otcgw.toml [clients.demo_balances]
+      deposit(kAcme, kUsd, "5000000.00");
+      deposit(kAcme, kEur, "2000000.00");
+      deposit(kAcme, kBtc, "50");
+      deposit(kAcme, kEth, "500");
+      deposit(kAcme, kUsdt, "1000000");
+      deposit(kBeta, kUsd, "1000000.00");
+      deposit(kBeta, kBtc, "5");
+      deposit(kBeta, kEth, "50");
+      REQUIRE(journal.commit().ok());
+    }
+    if (o.ticks) {
+      for (const InstrumentSpec& i : ref.instruments) tick(i.id, i.initial_mid);
+    }
+  }
+  World(const World&) = delete;
+  World& operator=(const World&) = delete;
+
+  static ReferenceData make_ref(const std::function<void(ReferenceData&)>& tweak) {
+    ReferenceData r = demo_reference_data();
+    if (tweak) {
+      tweak(r);
+      r.index();
+    }
+    return r;
+  }
+
+  void deposit(ClientId c, AssetId a, const std::string& amount_text) {
+    deposit(c, a, Amount(dec(amount_text, ref.asset(a).decimals)));
+  }
+  void deposit(ClientId c, AssetId a, Amount amount) {
+    const Status s = engine.deposit(c, a, amount, "test-deposit");
+    REQUIRE(s.ok());
+  }
+
+  void tick(InstrumentId i, Price mid) {
+    std::vector<Event> none;
+    engine.handle(PriceTickCmd{PriceTick{i, mid, clock.now()}}, &none);
+    REQUIRE(none.empty());
+  }
+  void tick(InstrumentId i, const std::string& mid_text) {
+    tick(i, Price(dec(mid_text, ref.instrument(i).price_decimals)));
+  }
+
+  std::vector<Event> handle(const Command& c) {
+    std::vector<Event> out;
+    engine.handle(c, &out);
+    return out;
+  }
+
+  static QuoteRequestCmd quote_request(ClientId c, const std::string& symbol, char side, const std::string& qty) {
+    QuoteRequestCmd q;
+    q.client = c;
+    q.quote_req_id = "QR-" + symbol + "-" + qty;
+    q.symbol = symbol;
+    q.side = side;
+    q.qty_text = qty;
+    q.quote_type = 1;
+    return q;
+  }
+
+  // Requests a quote that must be given.
+  QuotedEvent quote(ClientId c, const std::string& symbol, char side, const std::string& qty) {
+    std::vector<Event> out = handle(quote_request(c, symbol, side, qty));
+    REQUIRE(out.size() == 1);
+    const auto* r = std::get_if<QuoteRejectedEvent>(&out[0]);
+    INFO("got " << event_name(out[0]) << (r ? " " + std::string(reject_name(r->reject.reason)) + ": " + r->reject.detail : ""));
+    REQUIRE(std::holds_alternative<QuotedEvent>(out[0]));
+    return std::get<QuotedEvent>(out[0]);
+  }
+
+  std::string fresh_cl_ord_id() { return "C" + std::to_string(next_cl_ord_++); }
+
+  // The order that executes `q` on `side` exactly as quoted (if the quote has that side).
+  NewOrderCmd order_for(const QuotedEvent& q, Side side, std::string cl_ord_id = {}) {
+    const InstrumentSpec& inst = ref.instrument(q.instrument);
+    NewOrderCmd o;
+    o.client = q.client;
+    o.cl_ord_id = cl_ord_id.empty() ? fresh_cl_ord_id() : std::move(cl_ord_id);
+    o.symbol = inst.symbol;
+    o.side = side_char(side);
+    o.ord_type = 'D';
+    o.qty_text = format_qty(ref, inst, q.qty);
+    const std::optional<Price> px = side == Side::kBuy ? q.offer : q.bid;
+    o.price_text = px ? format_price(inst, *px) : format_price(inst, q.bid ? *q.bid : *q.offer);
+    o.quote_id = format_quote_id(q.quote_id);
+    return o;
+  }
+
+  int64_t balance(const std::string& owner, AssetId a, ledger::AccountPurpose p) const {
+    const AccountId id = ledger.find(owner, ref.asset(a).code, p);
+    REQUIRE(id.value != 0);
+    return ledger.balance(id).value;
+  }
+  int64_t client_balance(ClientId c, AssetId a) const {
+    return balance(ref.client(c).code, a, ledger::AccountPurpose::kClientAvailable);
+  }
+  int64_t desk_balance(AssetId a) const { return balance("DESK", a, ledger::AccountPurpose::kDeskInventory); }
+  int64_t fee_balance(AssetId a) const { return balance("FEES", a, ledger::AccountPurpose::kFeeIncome); }
+};
+
+}  // namespace otc::engine::test

@@ -1,0 +1,376 @@
+// tests/engine/pricing_test.cc: quantity and price grids, the desk's two-way price,
+// notional and fee rounding. Scenario tables: one line per case, ending in the result.
+#include "engine/pricing.h"
+
+#include <catch2/catch.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <random>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "tests/engine/fixture.h"
+
+namespace otc::engine::test {
+namespace {
+
+using R = RejectReason;
+// Expected outcome of a case: the value (in scaled integer units) or the reason.
+using Want = std::variant<int64_t, RejectReason>;
+
+std::string describe(const Want& w) {
+  if (const auto* v = std::get_if<int64_t>(&w)) return std::to_string(*v);
+  return Catch::StringMaker<RejectReason>::convert(std::get<RejectReason>(w));
+}
+
+template <typename T>
+void check_result(const Result<T>& got, const Want& want) {
+  if (got.ok()) {
+    INFO("got value " << got.value().value << ", want " << describe(want));
+    REQUIRE(std::holds_alternative<int64_t>(want));
+    CHECK(got.value().value == std::get<int64_t>(want));
+  } else {
+    INFO("got reject " << reject_name(got.reject().reason) << " (" << got.reject().detail << "), want "
+                       << describe(want));
+    REQUIRE(std::holds_alternative<RejectReason>(want));
+    CHECK(got.reject().reason == std::get<RejectReason>(want));
+    CHECK_FALSE(got.reject().detail.empty());
+  }
+}
+
+struct TextCase {
+  InstrumentId inst;
+  std::string text;
+  Want want;
+};
+
+TEST_CASE("parse_qty: zero, sign, shape, grid, range and bounds", "[pricing]") {
+  const ReferenceData ref = demo_reference_data();
+  // BTC/USD: BTC 8 decimals, lot 0.0001, min 0.0001, max 50.
+  // EUR/USD: EUR 2 decimals, lot 0.01, min 1000, max 50000000.
+  // USDT/USD: USDT 6 decimals, lot 1, min 100, max 10000000.
+  // ETH/BTC: ETH 9 decimals (gwei), lot 0.001, min 0.001, max 1000.
+  const std::vector<TextCase> cases = {
+      // zero
+      {kBtcUsd, "0", R::kQtyZero},
+      {kBtcUsd, "0.0000", R::kQtyZero},
+      {kBtcUsd, "-0", R::kQtyZero},
+      {kBtcUsd, "000.00000000", R::kQtyZero},
+      // negative (checked before the grid)
+      {kBtcUsd, "-1", R::kQtyNegative},
+      {kBtcUsd, "-0.0001", R::kQtyNegative},
+      {kBtcUsd, "-0.00005", R::kQtyNegative},
+      {kBtcUsd, "-92233720368.54775808", R::kQtyNegative},  // INT64_MIN sat still parses
+      // malformed
+      {kBtcUsd, "abc", R::kQtyMalformed},
+      {kBtcUsd, "1e3", R::kQtyMalformed},
+      {kBtcUsd, "+1", R::kQtyMalformed},
+      {kBtcUsd, " 1", R::kQtyMalformed},
+      {kBtcUsd, "1 ", R::kQtyMalformed},
+      {kBtcUsd, "1..0", R::kQtyMalformed},
+      {kBtcUsd, "1.0.0", R::kQtyMalformed},
+      {kBtcUsd, ".", R::kQtyMalformed},
+      {kBtcUsd, "-", R::kQtyMalformed},
+      {kBtcUsd, "--1", R::kQtyMalformed},
+      {kBtcUsd, "1,5", R::kQtyMalformed},
+      {kBtcUsd, "0x10", R::kQtyMalformed},
+      {kBtcUsd, "NaN", R::kQtyMalformed},
+      {kBtcUsd, std::string(65, '1'), R::kQtyMalformed},  // longer than kDecimalTextMax
+      {kBtcUsd, "99999999999999999999x", R::kQtyMalformed},  // malformed wins over overflow
+      // empty text
+      {kBtcUsd, "", R::kMissingField},
+      // off the lot step, including more decimals than the asset holds
+      {kBtcUsd, "0.00005", R::kQtyOffLot},
+      {kBtcUsd, "0.00000001", R::kQtyOffLot},   // 1 sat: on the asset scale, off the lot
+      {kBtcUsd, "1.00015", R::kQtyOffLot},
+      {kBtcUsd, "0.000000001", R::kQtyOffLot},  // 9 decimals: BTC has 8
+      {kBtcUsd, "92233720368.54775807", R::kQtyOffLot},  // INT64_MAX sat parses, off lot
+      {kEurUsd, "1000.001", R::kQtyOffLot},
+      {kEthBtc, "0.0015", R::kQtyOffLot},
+      {kEthBtc, "0.0000000001", R::kQtyOffLot},  // 10 decimals: ETH has 9
+      {kUsdtUsd, "100.5", R::kQtyOffLot},
+      {kUsdtUsd, "50.5", R::kQtyOffLot},  // off lot and below min: the lot is checked first
+      // out of int64 range
+      {kBtcUsd, "92233720368.54775808", R::kNumberOutOfRange},  // INT64_MAX + 1 sat
+      {kBtcUsd, "100000000000", R::kNumberOutOfRange},
+      {kBtcUsd, "99999999999999999999999", R::kNumberOutOfRange},
+      {kBtcUsd, "-92233720368.54775809", R::kNumberOutOfRange},
+      {kEthBtc, "9223372036.854775808", R::kNumberOutOfRange},
+      // bounds: min - 1 lot, min, max, max + 1 lot
+      {kEurUsd, "0.01", R::kQtyBelowMin},
+      {kEurUsd, "999.99", R::kQtyBelowMin},
+      {kEurUsd, "1000", 100000},
+      {kEurUsd, "50000000", 5000000000},
+      {kEurUsd, "50000000.01", R::kQtyAboveMax},
+      {kUsdtUsd, "99", R::kQtyBelowMin},
+      {kUsdtUsd, "100", 100000000},
+      {kUsdtUsd, "10000000", 10000000000000},
+      {kUsdtUsd, "10000001", R::kQtyAboveMax},
+      {kBtcUsd, "0.0001", 10000},  // min is one lot
+      {kBtcUsd, "49.9999", 4999990000},
+      {kBtcUsd, "50", 5000000000},
+      {kBtcUsd, "50.0001", R::kQtyAboveMax},
+      {kBtcUsd, "92233720368.5477", R::kQtyAboveMax},  // the largest lot multiple in range
+      {kEthBtc, "0.001", 1000000},
+      {kEthBtc, "1000", 1000000000000},
+      {kEthBtc, "1000.001", R::kQtyAboveMax},
+      // exact values
+      {kBtcUsd, "1", 100000000},
+      {kBtcUsd, "0001.2345", 123450000},
+      {kBtcUsd, "1.23450000000", 123450000},  // zeros beyond the scale are harmless
+      {kBtcUsd, "12.5", 1250000000},
+      {kEthBtc, "1.5", 1500000000},
+      {kEurUsd, "1234567.89", 123456789},
+  };
+  for (const TextCase& c : cases) {
+    INFO(ref.instrument(c.inst).symbol << " qty '" << c.text << "'");
+    check_result(parse_qty(ref, ref.instrument(c.inst), c.text), c.want);
+  }
+}
+
+TEST_CASE("parse_price: sign, shape, tick grid and range", "[pricing]") {
+  const ReferenceData ref = demo_reference_data();
+  // BTC/USD 2 decimals tick 0.01; ETH/BTC 6 decimals tick 0.000001; EUR/USD 5 decimals;
+  // GBP/USDT 3 decimals tick 0.005 (a grid coarser than the scale).
+  const std::vector<TextCase> cases = {
+      {kBtcUsd, "65000.00", 6500000},
+      {kBtcUsd, "65000", 6500000},
+      {kBtcUsd, "65000.5", 6500050},
+      {kBtcUsd, "65000.010", 6500001},
+      {kBtcUsd, "0.01", 1},  // one tick
+      {kBtcUsd, "92233720368547758.07", INT64_MAX},
+      {kBtcUsd, "92233720368547758.08", R::kNumberOutOfRange},
+      {kBtcUsd, "100000000000000000000", R::kNumberOutOfRange},
+      {kBtcUsd, "65000.001", R::kPriceOffTick},  // more decimals than the price scale
+      {kBtcUsd, "0.001", R::kPriceOffTick},
+      {kBtcUsd, "0", R::kPriceNotPositive},
+      {kBtcUsd, "0.00", R::kPriceNotPositive},
+      {kBtcUsd, "-0", R::kPriceNotPositive},
+      {kBtcUsd, "-0.01", R::kPriceNotPositive},
+      {kBtcUsd, "-65000", R::kPriceNotPositive},
+      {kBtcUsd, "abc", R::kPriceMalformed},
+      {kBtcUsd, "6.5e4", R::kPriceMalformed},
+      {kBtcUsd, "65 000", R::kPriceMalformed},
+      {kBtcUsd, "$65000", R::kPriceMalformed},
+      {kBtcUsd, "65000.00.00", R::kPriceMalformed},
+      {kBtcUsd, "+65000", R::kPriceMalformed},
+      {kBtcUsd, std::string(65, '9'), R::kPriceMalformed},
+      {kBtcUsd, "", R::kMissingField},
+      {kEthBtc, "0.049000", 49000},
+      {kEthBtc, "0.000001", 1},
+      {kEthBtc, "0.0000005", R::kPriceOffTick},
+      {kEurUsd, "1.08500", 108500},
+      {kEurUsd, "1.085001", R::kPriceOffTick},
+      {kGbpUsdt, "1.275", 1275},
+      {kGbpUsdt, "1.27", 1270},
+      {kGbpUsdt, "1.2750", 1275},
+      {kGbpUsdt, "0.005", 5},  // one tick
+      {kGbpUsdt, "1.271", R::kPriceOffTick},
+      {kGbpUsdt, "0.004", R::kPriceOffTick},
+      {kGbpUsdt, "1.2751", R::kPriceOffTick},
+  };
+  for (const TextCase& c : cases) {
+    INFO(ref.instrument(c.inst).symbol << " price '" << c.text << "'");
+    check_result(parse_price(ref.instrument(c.inst), c.text), c.want);
+  }
+}
+
+TEST_CASE("format_qty / format_price round-trip the parsed values", "[pricing]") {
+  const ReferenceData ref = demo_reference_data();
+  CHECK(format_qty(ref, ref.instrument(kBtcUsd), Qty(123450000)) == "1.2345");
+  CHECK(format_qty(ref, ref.instrument(kEthBtc), Qty(1000000)) == "0.001");
+  CHECK(format_price(ref.instrument(kBtcUsd), Price(6503250)) == "65032.5");
+  CHECK(format_price(ref.instrument(kEthBtc), Price(49025)) == "0.049025");
+  CHECK(format_price(ref.instrument(kGbpUsdt), Price(1275)) == "1.275");
+}
+
+struct PriceCase {
+  InstrumentId inst;
+  int tier;  // index into demo tiers; 3 = a flat tier (no spread, no fee)
+  std::string mid;
+  std::string qty;
+  std::optional<std::string> bid;  // nullopt: no positive bid
+  std::string offer;
+  int64_t spread_cbps;
+};
+
+TierSpec flat_tier() {
+  TierSpec t;
+  t.id = 3;
+  t.name = "flat";
+  t.half_spread_cbps = 0;
+  t.fee_cbps = 0;
+  t.quote_ttl_ms = 1000;
+  return t;
+}
+
+TEST_CASE("price_for: tick grid, rounding away from mid, spread = tier + size band", "[pricing]") {
+  const ReferenceData ref = demo_reference_data();
+  const TierSpec flat = flat_tier();
+  auto tier = [&](int i) -> const TierSpec& { return i == 3 ? flat : ref.tiers.at(static_cast<size_t>(i)); };
+  const std::vector<PriceCase> cases = {
+      // BTC/USD gold 5 bp; bands: >= 5 BTC +2 bp, >= 20 BTC +5 bp (highest band that applies).
+      {kBtcUsd, 0, "65000.00", "1", "64967.5", "65032.5", 500},
+      {kBtcUsd, 0, "65000.00", "0.0001", "64967.5", "65032.5", 500},
+      {kBtcUsd, 0, "65000.00", "4.9999", "64967.5", "65032.5", 500},
+      {kBtcUsd, 0, "65000.00", "5", "64954.5", "65045.5", 700},
+      {kBtcUsd, 0, "65000.00", "19.9999", "64954.5", "65045.5", 700},
+      {kBtcUsd, 0, "65000.00", "20", "64935", "65065", 1000},
+      {kBtcUsd, 0, "65000.00", "50", "64935", "65065", 1000},
+      // Off-grid raw prices round away from mid: 6496750.9995 -> down, 6503251.0005 -> up.
+      {kBtcUsd, 0, "65000.01", "1", "64967.5", "65032.52", 500},
+      // silver 10 bp (+2 bp from 5 BTC)
+      {kBtcUsd, 1, "65000.00", "1", "64935", "65065", 1000},
+      {kBtcUsd, 1, "65000.00", "5", "64922", "65078", 1200},
+      // bronze 25 bp
+      {kBtcUsd, 2, "65000.00", "1", "64837.5", "65162.5", 2500},
+      // per-instrument override: gold EUR/USD 0.5 bp, silver 1 bp; bronze has none (25 bp)
+      {kEurUsd, 0, "1.08500", "1000", "1.08494", "1.08506", 50},
+      {kEurUsd, 1, "1.08500", "1000", "1.08489", "1.08511", 100},
+      {kEurUsd, 2, "1.08500", "1000", "1.08228", "1.08772", 2500},
+      {kUsdtUsd, 0, "1.00010", "100", "0.99999", "1.00021", 100},  // 99999.999 / 100020.001
+      // coarse tick 0.005: 1.269365 -> 1.265, 1.270635 -> 1.275
+      {kGbpUsdt, 0, "1.270", "1000", "1.265", "1.275", 500},
+      // zero spread: bid = offer = mid on the grid; off-grid mid brackets it
+      {kBtcUsd, 3, "65000.00", "1", "65000", "65000", 0},
+      {kGbpUsdt, 3, "1.270", "1000", "1.27", "1.27", 0},
+      {kGbpUsdt, 3, "1.271", "1000", "1.27", "1.275", 0},
+      {kBtcUsd, 3, "65000.00", "5", "64987", "65013", 200},  // the band applies on a flat tier too
+      // ETH/BTC realistic, then tiny mids where the bid rounds to zero
+      {kEthBtc, 0, "0.049000", "1", "0.048975", "0.049025", 500},
+      {kEthBtc, 0, "0.000002", "1", "0.000001", "0.000003", 500},
+      {kEthBtc, 0, "0.000001", "1", std::nullopt, "0.000002", 500},
+      {kEthBtc, 3, "0.000001", "1", "0.000001", "0.000001", 0},
+  };
+  for (const PriceCase& c : cases) {
+    const InstrumentSpec& inst = ref.instrument(c.inst);
+    INFO(inst.symbol << " tier " << tier(c.tier).name << " mid " << c.mid << " qty " << c.qty);
+    const Price mid(dec(c.mid, inst.price_decimals));
+    const Qty qty(dec(c.qty, ref.asset(inst.base).decimals));
+    Result<TwoWayPrice> p = price_for(inst, tier(c.tier), mid, qty);
+    REQUIRE(p.ok());
+    CHECK(p.value().spread_cbps == c.spread_cbps);
+    if (c.bid) {
+      REQUIRE(p.value().bid.has_value());
+      CHECK(format_price(inst, *p.value().bid) == *c.bid);
+      CHECK(p.value().bid->value % inst.tick == 0);
+    } else {
+      CHECK_FALSE(p.value().bid.has_value());
+    }
+    CHECK(format_price(inst, p.value().offer) == c.offer);
+    CHECK(p.value().offer.value % inst.tick == 0);
+  }
+}
+
+TEST_CASE("price_for: an offer beyond int64 is kNumberOutOfRange", "[pricing]") {
+  const ReferenceData ref = demo_reference_data();
+  Result<TwoWayPrice> p = price_for(ref.instrument(kBtcUsd), ref.tiers[0], Price(INT64_MAX), Qty(100000000));
+  REQUIRE_FALSE(p.ok());
+  CHECK(p.reject().reason == R::kNumberOutOfRange);
+}
+
+// Property over many mids: both sides on the grid, never narrower than the spread and
+// not wider than one tick beyond it (bid <= mid*(1-s) < bid+tick, offer-tick < mid*(1+s) <= offer).
+TEST_CASE("price_for: bid and offer are the nearest grid points outside the spread", "[pricing]") {
+  const ReferenceData ref = demo_reference_data();
+  std::mt19937_64 rng(12345);
+  for (int i = 0; i < 20000; ++i) {
+    const InstrumentSpec& inst = ref.instruments[rng() % ref.instruments.size()];
+    const TierSpec& tier = ref.tiers[rng() % ref.tiers.size()];
+    const Price mid(1 + static_cast<int64_t>(rng() % 100'000'000'000ull));
+    const Qty qty(inst.min_qty.value + static_cast<int64_t>(rng() % 3) * inst.lot.value * 100000);
+    INFO(inst.symbol << " " << tier.name << " mid " << mid.value << " qty " << qty.value);
+    Result<TwoWayPrice> p = price_for(inst, tier, mid, qty);
+    REQUIRE(p.ok());
+    const __int128 s = p.value().spread_cbps;
+    const __int128 lo = static_cast<__int128>(mid.value) * (kCbpsPerUnit - s);  // raw bid * 1e6
+    const __int128 hi = static_cast<__int128>(mid.value) * (kCbpsPerUnit + s);  // raw offer * 1e6
+    const __int128 offer = p.value().offer.value;
+    REQUIRE(offer % inst.tick == 0);
+    REQUIRE(offer * kCbpsPerUnit >= hi);
+    REQUIRE((offer - inst.tick) * kCbpsPerUnit < hi);
+    if (p.value().bid) {
+      const __int128 bid = p.value().bid->value;
+      REQUIRE(bid > 0);
+      REQUIRE(bid % inst.tick == 0);
+      REQUIRE(bid * kCbpsPerUnit <= lo);
+      REQUIRE((bid + inst.tick) * kCbpsPerUnit > lo);
+    } else {
+      REQUIRE(static_cast<__int128>(inst.tick) * kCbpsPerUnit > lo);  // the first grid point is above the raw bid
+    }
+  }
+}
+
+struct NotionalCase {
+  InstrumentId inst;
+  std::string qty;
+  std::string price;
+  Side side;
+  Want want;  // quote-asset minor units
+};
+
+TEST_CASE("notional: client buy rounds up, sell rounds down; overflow is a reject", "[pricing]") {
+  const ReferenceData ref = demo_reference_data();
+  const std::vector<NotionalCase> cases = {
+      // BTC/USD: exponent 8 + 2 - 2 = 8 (cents = sat * price units / 1e8)
+      {kBtcUsd, "1", "65032.50", Side::kBuy, 6503250},
+      {kBtcUsd, "1", "65032.50", Side::kSell, 6503250},
+      {kBtcUsd, "0.0001", "65032.51", Side::kBuy, 651},   // 650.3251 cents
+      {kBtcUsd, "0.0001", "65032.51", Side::kSell, 650},
+      {kBtcUsd, "50", "65000.00", Side::kBuy, 325000000},
+      {kBtcUsd, "50", "1844674407370955.16", Side::kBuy, 9223372036854775800},
+      {kBtcUsd, "50", "1844674407370955.17", Side::kBuy, R::kNotionalOverflow},
+      {kBtcUsd, "50", "2000000000000000.00", Side::kSell, R::kNotionalOverflow},
+      // ETH/BTC: exponent 9 + 6 - 8 = 7 (sat = gwei * price units / 1e7)
+      {kEthBtc, "1", "0.049025", Side::kBuy, 4902500},
+      {kEthBtc, "1", "0.049025", Side::kSell, 4902500},
+      {kEthBtc, "0.001", "0.049123", Side::kBuy, 4913},  // 4912.3 sat
+      {kEthBtc, "0.001", "0.049123", Side::kSell, 4912},
+      {kEthBtc, "1000", "0.049025", Side::kBuy, 4902500000},
+      // GBP/USDT: exponent 2 + 3 - 6 = -1 (USDT micro = pence * price units * 10): exact
+      {kGbpUsdt, "1000", "1.275", Side::kBuy, 1275000000},
+      {kGbpUsdt, "1000", "1.275", Side::kSell, 1275000000},
+      {kGbpUsdt, "0.01", "0.005", Side::kSell, 50},
+      {kGbpUsdt, "10000000", "900000.000", Side::kBuy, 9000000000000000000},
+      {kGbpUsdt, "10000000", "1000000.000", Side::kBuy, R::kNotionalOverflow},
+      {kGbpUsdt, "10000000", "1000000.000", Side::kSell, R::kNotionalOverflow},
+  };
+  for (const NotionalCase& c : cases) {
+    const InstrumentSpec& inst = ref.instrument(c.inst);
+    INFO(inst.symbol << " " << side_name(c.side) << " " << c.qty << " @ " << c.price);
+    const Qty qty(dec(c.qty, ref.asset(inst.base).decimals));
+    const Price px(dec(c.price, inst.price_decimals));
+    check_result(notional(ref, inst, qty, px, c.side), c.want);
+  }
+}
+
+struct FeeCase {
+  int64_t fee_cbps;
+  int64_t notional;
+  Want want;
+};
+
+TEST_CASE("fee: notional * fee_cbps / 1e6 rounded up", "[pricing]") {
+  const std::vector<FeeCase> cases = {
+      {0, 6503250, 0},            // gold: no fee
+      {100, 6503250, 651},        // silver 1 bp: 650.325 -> 651
+      {100, 1000000, 100},        // exact
+      {100, 651, 1},              // 0.0651 -> 1
+      {100, 0, 0},
+      {500, 4912, 3},             // bronze 5 bp: 2.456 -> 3
+      {500, 1275000000, 637500},  // exact
+      {1000000, INT64_MAX, INT64_MAX},
+      {2000000, INT64_MAX, R::kNotionalOverflow},
+  };
+  for (const FeeCase& c : cases) {
+    INFO("fee_cbps " << c.fee_cbps << " notional " << c.notional);
+    TierSpec t;
+    t.fee_cbps = c.fee_cbps;
+    check_result(fee(t, Amount(c.notional)), c.want);
+  }
+}
+
+}  // namespace
+}  // namespace otc::engine::test
