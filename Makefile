@@ -1,11 +1,12 @@
 # The two commands (see README.md): `make run` and `make test`. `make build` only builds.
 # Every target first makes sure the Debian packages we build against are installed.
 BUILD_DIR ?= build
+ASAN_DIR ?= build-asan
 BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CONFIG ?= conf/otcgw.toml
 
-.PHONY: deps configure build test run clean format
+.PHONY: deps configure build test test-fast test-sanitize run clean format
 
 deps:
 	@bash tools/install-deps.sh
@@ -16,8 +17,17 @@ configure: deps
 build: configure
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
 
-test: build
+# Everything: the full suite (unit + end-to-end), then the engine/ledger/common unit
+# tests again under AddressSanitizer + UndefinedBehaviorSanitizer.
+test: test-fast test-sanitize
+
+test-fast: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 600
+
+test-sanitize: deps
+	@cmake -S . -B $(ASAN_DIR) -DCMAKE_BUILD_TYPE=Debug -DOTC_SANITIZE=ON -DOTC_WITH_GATEWAY=OFF >/dev/null
+	@cmake --build $(ASAN_DIR) -j $(JOBS)
+	@cd $(ASAN_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 600
 
 run: build
 	@mkdir -p var
@@ -27,4 +37,4 @@ format:
 	@find common engine ledger gateway tools tests -name '*.h' -o -name '*.cc' | xargs clang-format -i
 
 clean:
-	@rm -rf $(BUILD_DIR)
+	@rm -rf $(BUILD_DIR) $(ASAN_DIR)

@@ -1,7 +1,6 @@
 #include "common/assert.h"
 #include "engine/rfq_book.h"
 
-#include <vector>
 
 #include "common/clock.h"
 
@@ -11,6 +10,7 @@ void RfqBook::add(Quote q) {
   OTC_ASSERT(!full());
   OTC_ASSERT(retired_.find(q.id) == retired_.end());
   const QuoteId id = q.id;
+  by_expiry_.emplace(q.valid_until.value, id.value);
   const bool inserted = live_.emplace(id, std::move(q)).second;
   OTC_ASSERT(inserted);
   (void)inserted;
@@ -47,21 +47,24 @@ void RfqBook::mark_executed(QuoteId id) {
   OTC_ASSERT(it != live_.end());
   Quote q = std::move(it->second);
   live_.erase(it);
+  by_expiry_.erase({q.valid_until.value, id.value});
   retire(id, q, RetiredState::kExecuted);
 }
 
 size_t RfqBook::expire(TimeUs now) {
-  std::vector<QuoteId> done;
-  for (const auto& [id, q] : live_) {
-    if (q.valid_until.value <= now.value) done.push_back(id);
-  }
-  for (QuoteId id : done) {
+  size_t n = 0;
+  while (!by_expiry_.empty() && by_expiry_.begin()->first <= now.value) {
+    const QuoteId id(by_expiry_.begin()->second);
+    by_expiry_.erase(by_expiry_.begin());
     auto it = live_.find(id);
+    OTC_ASSERT(it != live_.end());
     Quote q = std::move(it->second);
     live_.erase(it);
     retire(id, q, RetiredState::kExpired);
+    ++n;
   }
-  return done.size();
+  OTC_ASSERT(by_expiry_.size() == live_.size());
+  return n;
 }
 
 void RfqBook::retire(QuoteId id, const Quote& q, RetiredState s) {

@@ -8,6 +8,8 @@
 
 #include <deque>
 #include <optional>
+#include <set>
+#include <utility>
 #include <string>
 #include <unordered_map>
 
@@ -50,7 +52,8 @@ class RfqBook {
   // Marks a live quote executed (single use). REQUIRES: live.
   void mark_executed(QuoteId id);
 
-  // Retires every live quote with valid_until <= now. Returns how many.
+  // Retires every live quote with valid_until <= now, in (valid_until, id) order, so
+  // the same history always retires (and later forgets) the same quotes. Returns how many.
   size_t expire(TimeUs now);
 
   size_t live_count() const { return live_.size(); }
@@ -66,6 +69,7 @@ class RfqBook {
   size_t live_max_;
   size_t retired_max_;
   std::unordered_map<QuoteId, Quote> live_;
+  std::set<std::pair<int64_t, uint64_t>> by_expiry_;  // (valid_until, id) of live quotes
   std::unordered_map<QuoteId, Retired> retired_;
   std::deque<QuoteId> retired_order_;
 };

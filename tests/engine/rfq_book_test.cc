@@ -2,6 +2,7 @@
 // and how long retired quotes are remembered.
 #include "engine/rfq_book.h"
 
+#define CATCH_CONFIG_ENABLE_OPTIONAL_STRINGMAKER  // readable failures of optional reasons
 #include <catch2/catch.hpp>
 
 #include <string>

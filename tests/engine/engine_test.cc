@@ -1,0 +1,700 @@
+// tests/engine/engine_test.cc: the engine through Engine::handle: a scenario table with
+// every RejectReason the engine produces, the quote -> order -> fill path with exact
+// balances and journal records, and restart from a RecoveredState.
+// (kJournalHalted is in engine_halt_test.cc: today it aborts the process.)
+#include "engine/engine.h"
+
+#include <catch2/catch.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "tests/engine/fixture.h"
+
+namespace otc::engine::test {
+namespace {
+
+using ledger::AccountPurpose;
+using ledger::JournalRecord;
+using ledger::RecordKind;
+using R = RejectReason;
+
+// ---- Scenario table of rejections -------------------------------------------------
+
+struct Ctx {
+  World& w;
+  QuotedEvent q;  // the quote the row's setup gave (default: ACME, BTC/USD, two-way, 1 BTC)
+};
+
+struct Row {
+  std::string name;
+  std::function<void(Ctx&)> setup;
+  std::function<Command(Ctx&)> cmd;
+  RejectReason want;
+  std::function<void(ReferenceData&)> tweak = {};
+  bool ticks = true;
+};
+
+using Setup = std::function<void(Ctx&)>;
+using Mutate = std::function<void(Ctx&, NewOrderCmd&)>;
+
+// Default order setup: ACME asks a two-way quote for 1 BTC at mid 65000.00
+// (gold: bid 64967.50, offer 65032.50).
+void acme_two_way(Ctx& c) { c.q = c.w.quote(kAcme, "BTC/USD", 0, "1"); }
+
+Setup then(Setup a, Setup b) {
+  return [a, b](Ctx& c) {
+    a(c);
+    b(c);
+  };
+}
+
+// Executes c.q as a buy by its owner with ClOrdID `id` (must fill).
+void execute(Ctx& c, const std::string& id, Side side = Side::kBuy) {
+  std::vector<Event> out = c.w.handle(c.w.order_for(c.q, side, id));
+  REQUIRE(out.size() == 2);
+  REQUIRE(std::holds_alternative<FilledEvent>(out[1]));
+}
+
+Row quote_row(std::string name, QuoteRequestCmd req, RejectReason want, Setup setup = {},
+              std::function<void(ReferenceData&)> tweak = {}, bool ticks = true) {
+  return Row{std::move(name), std::move(setup), [req](Ctx&) { return Command(req); }, want, std::move(tweak), ticks};
+}
+
+QuoteRequestCmd qr(ClientId c, const std::string& symbol, char side, const std::string& qty, int quote_type = 1) {
+  QuoteRequestCmd q = World::quote_request(c, symbol, side, qty);
+  q.quote_type = quote_type;
+  return q;
+}
+
+// An order that would execute the setup's quote as a buy, changed by `mutate`.
+Row order_row(std::string name, Mutate mutate, RejectReason want, Setup setup = acme_two_way,
+              std::function<void(ReferenceData&)> tweak = {}) {
+  auto cmd = [mutate](Ctx& c) {
+    NewOrderCmd o = c.w.order_for(c.q, c.q.offer ? Side::kBuy : Side::kSell, "ORD-under-test");
+    if (mutate) mutate(c, o);
+    return Command(o);
+  };
+  return Row{std::move(name), std::move(setup), cmd, want, std::move(tweak), true};
+}
+
+Mutate set_qty(std::string t) {
+  return [t](Ctx&, NewOrderCmd& o) { o.qty_text = t; };
+}
+Mutate set_price(std::string t) {
+  return [t](Ctx&, NewOrderCmd& o) { o.price_text = t; };
+}
+Mutate set_quote_id(std::string t) {
+  return [t](Ctx&, NewOrderCmd& o) { o.quote_id = t; };
+}
+Mutate set_symbol(std::string t) {
+  return [t](Ctx&, NewOrderCmd& o) { o.symbol = t; };
+}
+Mutate set_side(char s) {
+  return [s](Ctx&, NewOrderCmd& o) { o.side = s; };
+}
+Mutate set_ord_type(char t) {
+  return [t](Ctx&, NewOrderCmd& o) { o.ord_type = t; };
+}
+Mutate set_client(ClientId id) {
+  return [id](Ctx&, NewOrderCmd& o) { o.client = id; };
+}
+Mutate set_cl_ord_id(std::string t) {
+  return [t](Ctx&, NewOrderCmd& o) { o.cl_ord_id = t; };
+}
+
+std::vector<Row> engine_rows() {
+  const std::string max_qty_plus = "50.0001";
+  std::vector<Row> rows = {
+      // ---- quote requests --------------------------------------------------------
+      quote_row("quote: unknown instrument", qr(kAcme, "BTC/JPY", '1', "1"), R::kUnknownInstrument),
+      quote_row("quote: empty symbol", qr(kAcme, "", '1', "1"), R::kUnknownInstrument),
+      quote_row("quote: symbol case matters", qr(kAcme, "btc/usd", '1', "1"), R::kUnknownInstrument),
+      quote_row("quote: QuoteType 0 (indicative)", qr(kAcme, "BTC/USD", '1', "1", 0), R::kUnsupportedQuoteType),
+      quote_row("quote: QuoteType 2", qr(kAcme, "BTC/USD", '1', "1", 2), R::kUnsupportedQuoteType),
+      quote_row("quote: side 3", qr(kAcme, "BTC/USD", '3', "1"), R::kUnsupportedSide),
+      quote_row("quote: side B (as defined)", qr(kAcme, "BTC/USD", 'B', "1"), R::kUnsupportedSide),
+      quote_row("quote: qty missing", qr(kAcme, "BTC/USD", '1', ""), R::kMissingField),
+      quote_row("quote: qty zero", qr(kAcme, "BTC/USD", '1', "0"), R::kQtyZero),
+      quote_row("quote: qty negative", qr(kAcme, "BTC/USD", '2', "-1"), R::kQtyNegative),
+      quote_row("quote: qty below min (min - 1 lot)", qr(kAcme, "EUR/USD", '1', "999.99"), R::kQtyBelowMin),
+      quote_row("quote: qty above max (max + 1 lot)", qr(kAcme, "BTC/USD", '1', max_qty_plus), R::kQtyAboveMax),
+      quote_row("quote: qty off lot", qr(kAcme, "BTC/USD", '1', "0.00005"), R::kQtyOffLot),
+      quote_row("quote: qty too many decimals", qr(kAcme, "BTC/USD", 0, "0.000000001"), R::kQtyOffLot),
+      quote_row("quote: qty malformed", qr(kAcme, "BTC/USD", '1', "1.5.0"), R::kQtyMalformed),
+      quote_row("quote: qty exponent", qr(kAcme, "BTC/USD", '1', "1e2"), R::kQtyMalformed),
+      quote_row("quote: qty out of range", qr(kAcme, "BTC/USD", '1', "92233720368.54775808"), R::kNumberOutOfRange),
+      quote_row("quote: no tick yet", qr(kAcme, "BTC/USD", '1', "1"), R::kNoReferencePrice, {}, {}, false),
+      quote_row("quote: tick older than price_age_max_ms", qr(kAcme, "BTC/USD", '1', "1"), R::kNoReferencePrice,
+                [](Ctx& c) { c.w.clock.advance_us(2000 * 1000 + 1); }),
+      quote_row("quote: tick of another instrument only", qr(kAcme, "ETH/USD", 0, "1"), R::kNoReferencePrice,
+                [](Ctx& c) { c.w.tick(kBtcUsd, "65000.00"); }, {}, false),
+      quote_row("quote: sell side has no positive bid", qr(kAcme, "ETH/BTC", '2', "1"), R::kNoReferencePrice,
+                [](Ctx& c) { c.w.tick(kEthBtc, "0.000001"); }),
+      quote_row("quote: price beyond int64", qr(kAcme, "BTC/USD", '1', "1"), R::kNumberOutOfRange,
+                [](Ctx& c) { c.w.tick(kBtcUsd, Price(INT64_MAX)); }),
+      quote_row("quote: live quotes limit", qr(kBeta, "ETH/USD", '1', "1"), R::kLiveQuotesLimit,
+                [](Ctx& c) {
+                  c.w.quote(kAcme, "BTC/USD", '1', "1");
+                  c.w.quote(kGamma, "BTC/USD", 0, "1");
+                },
+                [](ReferenceData& r) { r.limits.live_quotes_max = 2; }),
+
+      // ---- orders: shape and grids -------------------------------------------------
+      order_row("order: unknown instrument", set_symbol("BTC/JPY"), R::kUnknownInstrument),
+      order_row("order: empty symbol", set_symbol(""), R::kUnknownInstrument),
+      order_row("order: qty zero", set_qty("0"), R::kQtyZero),
+      order_row("order: qty negative", set_qty("-1"), R::kQtyNegative),
+      order_row("order: qty below min",
+                [](Ctx&, NewOrderCmd& o) {
+                  o.symbol = "EUR/USD";
+                  o.qty_text = "999.99";
+                },
+                R::kQtyBelowMin),
+      order_row("order: qty above max", set_qty("50.0001"), R::kQtyAboveMax),
+      order_row("order: qty off lot", set_qty("1.00005"), R::kQtyOffLot),
+      order_row("order: qty malformed", set_qty("1.0.0"), R::kQtyMalformed),
+      order_row("order: qty out of range", set_qty("92233720368.54775808"), R::kNumberOutOfRange),
+      order_row("order: price off tick", set_price("65032.505"), R::kPriceOffTick),
+      order_row("order: price zero", set_price("0"), R::kPriceNotPositive),
+      order_row("order: price negative", set_price("-65032.50"), R::kPriceNotPositive),
+      order_row("order: price malformed", set_price("abc"), R::kPriceMalformed),
+      order_row("order: price out of range", set_price("92233720368547758.08"), R::kNumberOutOfRange),
+      order_row("order: qty missing", set_qty(""), R::kMissingField),
+      order_row("order: price missing", set_price(""), R::kMissingField),
+      order_row("order: QuoteID missing", set_quote_id(""), R::kMissingField),
+      order_row("order: side 3", set_side('3'), R::kUnsupportedSide),
+      order_row("order: side absent", set_side(0), R::kUnsupportedSide),
+      order_row("order: OrdType market", set_ord_type('1'), R::kUnsupportedOrdType),
+      order_row("order: OrdType limit", set_ord_type('2'), R::kUnsupportedOrdType),
+      order_row("order: OrdType absent", set_ord_type(0), R::kUnsupportedOrdType),
+
+      // ---- orders: the quote -----------------------------------------------------------
+      order_row("order: QuoteID never given", set_quote_id("Q999"), R::kUnknownQuote),
+      order_row("order: QuoteID text XYZ", set_quote_id("XYZ"), R::kUnknownQuote),
+      order_row("order: QuoteID Q0", set_quote_id("Q0"), R::kUnknownQuote),
+      order_row("order: QuoteID with leading zero", set_quote_id("Q01"), R::kUnknownQuote),
+      order_row("order: QuoteID lower case", set_quote_id("q1"), R::kUnknownQuote),
+      order_row("order: QuoteID beyond uint64", set_quote_id("Q18446744073709551616"), R::kUnknownQuote),
+      order_row("order: quote of another client (live)", set_client(kBeta), R::kQuoteOfOtherClient),
+      order_row("order: quote of another client (executed)", set_client(kBeta), R::kQuoteOfOtherClient,
+                then(acme_two_way, [](Ctx& c) { execute(c, "FIRST"); })),
+      order_row("order: quote of another client (expired and swept)", set_client(kBeta), R::kQuoteOfOtherClient,
+                then(acme_two_way, [](Ctx& c) {
+                  c.w.clock.advance_us(10'000'000);
+                  c.w.handle(TimerCmd{});
+                })),
+      order_row("order: quote expired (at valid_until)", {}, R::kQuoteExpired,
+                then(acme_two_way, [](Ctx& c) { c.w.clock.advance_us(10'000'000); })),
+      order_row("order: quote expired and swept by the timer", {}, R::kQuoteExpired,
+                then(acme_two_way, [](Ctx& c) {
+                  c.w.clock.advance_us(10'000'001);
+                  REQUIRE(c.w.handle(TimerCmd{}).empty());
+                  REQUIRE(c.w.engine.rfq_book().live_count() == 0);
+                })),
+      order_row("order: bronze quote expired after its 3 s TTL", {}, R::kQuoteExpired,
+                [](Ctx& c) {
+                  c.w.deposit(kGamma, kUsd, "100000.00");
+                  c.q = c.w.quote(kGamma, "BTC/USD", 0, "1");
+                  c.w.clock.advance_us(3'000'000);
+                }),
+      order_row("order: quote already executed", {}, R::kQuoteAlreadyExecuted,
+                then(acme_two_way, [](Ctx& c) { execute(c, "FIRST"); })),
+      order_row("order: other side of an executed two-way quote", set_side('2'), R::kQuoteAlreadyExecuted,
+                then(acme_two_way, [](Ctx& c) { execute(c, "FIRST"); })),
+      order_row("order: executed beats expired", {}, R::kQuoteAlreadyExecuted,
+                then(acme_two_way, [](Ctx& c) {
+                  execute(c, "FIRST");
+                  c.w.clock.advance_us(20'000'000);
+                  c.w.handle(TimerCmd{});
+                })),
+      order_row("order: sell on a buy-only quote", set_side('2'), R::kQuoteSideMismatch,
+                [](Ctx& c) { c.q = c.w.quote(kAcme, "BTC/USD", '1', "1"); }),
+      order_row("order: buy on a sell-only quote", set_side('1'), R::kQuoteSideMismatch,
+                [](Ctx& c) { c.q = c.w.quote(kAcme, "BTC/USD", '2', "1"); }),
+      order_row("order: sell on a two-way quote without bid", set_side('2'), R::kQuoteSideMismatch,
+                [](Ctx& c) {
+                  c.w.tick(kEthBtc, "0.000001");
+                  c.q = c.w.quote(kAcme, "ETH/BTC", 0, "1");
+                  REQUIRE_FALSE(c.q.bid.has_value());
+                }),
+      order_row("order: qty differs (less)", set_qty("0.5"), R::kQuoteQtyMismatch),
+      order_row("order: qty differs by one lot", set_qty("1.0001"), R::kQuoteQtyMismatch),
+      order_row("order: price differs by one tick", set_price("65032.51"), R::kQuotePriceMismatch),
+      order_row("order: buy at the bid", set_price("64967.50"), R::kQuotePriceMismatch),
+      order_row("order: other instrument", set_symbol("BTC/EUR"), R::kQuoteInstrumentMismatch),
+
+      // ---- orders: risk ----------------------------------------------------------------
+      order_row("order: unfunded client buys (quote asset)", {}, R::kInsufficientFunds,
+                [](Ctx& c) { c.q = c.w.quote(kGamma, "BTC/USD", 0, "1"); }),
+      order_row("order: unfunded client sells (base asset)", set_side('2'), R::kInsufficientFunds,
+                [](Ctx& c) {
+                  c.q = c.w.quote(kGamma, "BTC/USD", 0, "1");
+                  c.w.deposit(kGamma, kUsd, "1000000.00");  // has USD, but no BTC to sell
+                }),
+      order_row("order: funds cover the notional but not the fee", {}, R::kInsufficientFunds,
+                [](Ctx& c) {
+                  // bronze buys 1 BTC at 65162.50: notional 6516250 cents, fee 3258.125 -> 3259.
+                  c.w.deposit(kGamma, kUsd, Amount(6516250 + 3259 - 1));
+                  c.q = c.w.quote(kGamma, "BTC/USD", '1', "1");
+                  REQUIRE(c.q.offer == Price(6516250));
+                }),
+      order_row("order: notional beyond int64", set_qty("50"), R::kNotionalOverflow,
+                [](Ctx& c) {
+                  c.w.tick(kBtcUsd, "2000000000000000.00");
+                  c.q = c.w.quote(kAcme, "BTC/USD", '1', "50");
+                }),
+      order_row("order: client balance would overflow", {}, R::kBalanceOverflow,
+                [](Ctx& c) {
+                  c.w.deposit(kAcme, kBtc, Amount(INT64_MAX - c.w.client_balance(kAcme, kBtc)));
+                  c.q = c.w.quote(kAcme, "BTC/USD", '1', "0.0001");
+                }),
+
+      // ---- orders: ClOrdID -------------------------------------------------------------
+      order_row("order: duplicate ClOrdID of a filled order", set_cl_ord_id("DUP"), R::kDuplicateClOrdId,
+                [](Ctx& c) {
+                  c.q = c.w.quote(kAcme, "BTC/USD", 0, "1");
+                  execute(c, "DUP");
+                  c.q = c.w.quote(kAcme, "BTC/USD", 0, "1");
+                }),
+      order_row("order: duplicate ClOrdID of a rejected order", set_cl_ord_id("DUP"), R::kDuplicateClOrdId,
+                then(acme_two_way,
+                     [](Ctx& c) {
+                       NewOrderCmd bad = c.w.order_for(c.q, Side::kBuy, "DUP");
+                       bad.qty_text = "0.5";
+                       std::vector<Event> out = c.w.handle(bad);
+                       REQUIRE(out.size() == 1);
+                       REQUIRE(std::get<OrderRejectedEvent>(out[0]).reject.reason == R::kQuoteQtyMismatch);
+                     })),
+      order_row("order: duplicate ClOrdID beats every later check", set_cl_ord_id("DUP"), R::kDuplicateClOrdId,
+                then(acme_two_way,
+                     [](Ctx& c) {
+                       NewOrderCmd bad = c.w.order_for(c.q, Side::kBuy, "DUP");
+                       bad.ord_type = '1';
+                       REQUIRE(c.w.handle(bad).size() == 1);
+                     })),
+      order_row("order: ClOrdID empty", set_cl_ord_id(""), R::kClOrdIdInvalid),
+      order_row("order: ClOrdID 65 characters", set_cl_ord_id(std::string(65, 'x')), R::kClOrdIdInvalid),
+      order_row("order: ClOrdID invalid beats a bad symbol",
+                [](Ctx&, NewOrderCmd& o) {
+                  o.cl_ord_id = "";
+                  o.symbol = "NOPE";
+                },
+                R::kClOrdIdInvalid),
+      order_row("order: too many ClOrdIDs for the client", {}, R::kClOrdIdInvalid,
+                then(acme_two_way, [](Ctx& c) { execute(c, "ONLY-ONE"); }),
+                [](ReferenceData& r) { r.limits.cl_ord_ids_per_client_max = 1; }),
+  };
+  return rows;
+}
+
+std::map<uint64_t, int64_t> snapshot_balances(const World& w) {
+  std::map<uint64_t, int64_t> m;
+  for (const ledger::Account& a : w.ledger.accounts()) m[a.id.value] = w.ledger.balance(a.id).value;
+  return m;
+}
+
+TEST_CASE("engine: every rejection, answered once, journaled, nothing else changes", "[engine]") {
+  for (const Row& row : engine_rows()) {
+    INFO("row: " << row.name);
+    World::Options opts;
+    opts.tweak = row.tweak;
+    opts.ticks = row.ticks;
+    World w(opts);
+    Ctx ctx{w, {}};
+    if (row.setup) row.setup(ctx);
+    REQUIRE(w.journal.commit().ok());
+    const Command cmd = row.cmd(ctx);
+    const auto before = snapshot_balances(w);
+    const size_t live_before = w.engine.rfq_book().live_count();
+
+    std::vector<Event> out = w.handle(cmd);
+    REQUIRE(out.size() == 1);
+    INFO("event: " << event_name(out[0]));
+    const Reject* reject = nullptr;
+    if (const auto* q = std::get_if<QuoteRequestCmd>(&cmd)) {
+      REQUIRE(std::holds_alternative<QuoteRejectedEvent>(out[0]));
+      const auto& e = std::get<QuoteRejectedEvent>(out[0]);
+      reject = &e.reject;
+      CHECK(e.client == q->client);
+      CHECK(e.quote_req_id == q->quote_req_id);
+      CHECK(e.symbol == q->symbol);
+      CHECK(e.side == q->side);
+      CHECK(e.qty_text == q->qty_text);
+      CHECK(e.ts == w.clock.now());
+    } else {
+      const auto& o = std::get<NewOrderCmd>(cmd);
+      REQUIRE(std::holds_alternative<OrderRejectedEvent>(out[0]));
+      const auto& e = std::get<OrderRejectedEvent>(out[0]);
+      reject = &e.reject;
+      CHECK(e.client == o.client);
+      CHECK(e.cl_ord_id == o.cl_ord_id);
+      CHECK(e.symbol == o.symbol);
+      CHECK(e.side == o.side);
+      CHECK(e.ord_type == o.ord_type);
+      CHECK(e.qty_text == o.qty_text);
+      CHECK(e.price_text == o.price_text);
+      CHECK(e.order_id.value > 0);
+      CHECK(e.exec_id.value > 0);
+      CHECK(e.ts == w.clock.now());
+    }
+    INFO("detail: " << reject->detail);
+    CHECK(reject->reason == row.want);
+    CHECK_FALSE(reject->detail.empty());
+
+    // Exactly one record, the reject, with its reason number; no balance or quote moved.
+    REQUIRE(w.journal.pending() == 1);
+    const size_t committed_before = w.journal.committed().size();
+    REQUIRE(w.journal.commit().ok());
+    REQUIRE(w.journal.committed().size() == committed_before + 1);
+    const JournalRecord& rec = w.journal.committed().back();
+    CHECK(rec.kind == (std::holds_alternative<QuoteRequestCmd>(cmd) ? RecordKind::kQuoteRejected
+                                                                     : RecordKind::kOrderRejected));
+    CHECK(rec.payload.find("\"reason\":" + std::to_string(static_cast<int>(row.want))) != std::string::npos);
+    CHECK(rec.transfers.empty());
+    CHECK(snapshot_balances(w) == before);
+    CHECK(w.engine.rfq_book().live_count() == live_before);
+  }
+}
+
+TEST_CASE("engine: the table triggers every reason the engine can produce", "[engine]") {
+  std::set<RejectReason> covered;
+  for (const Row& row : engine_rows()) covered.insert(row.want);
+  covered.insert(R::kJournalHalted);  // engine_halt_test.cc
+  int n = 0;
+  const RejectReason* all = all_reject_reasons(&n);
+  for (int i = 0; i < n; ++i) {
+    // Produced by the gateway / runner, never by Engine::handle.
+    if (all[i] == R::kUnknownClient || all[i] == R::kEngineBusy || all[i] == R::kUnsupportedMessage) continue;
+    INFO("reason " << reject_name(all[i]));
+    CHECK(covered.count(all[i]) == 1);
+  }
+}
+
+// ---- The success path -----------------------------------------------------------------
+
+TEST_CASE("engine: quote then order -> accepted then filled, balances and journal exact", "[engine]") {
+  World w;
+  const size_t committed_at_start = w.journal.committed().size();
+
+  std::vector<Event> qout = w.handle(World::quote_request(kAcme, "BTC/USD", 0, "1"));
+  REQUIRE(qout.size() == 1);
+  REQUIRE(std::holds_alternative<QuotedEvent>(qout[0]));
+  const QuotedEvent q = std::get<QuotedEvent>(qout[0]);
+  CHECK(q.client == kAcme);
+  CHECK(q.quote_req_id == "QR-BTC/USD-1");
+  CHECK(q.quote_id == QuoteId(1));
+  CHECK(q.instrument == kBtcUsd);
+  CHECK_FALSE(q.side.has_value());
+  CHECK(q.qty == Qty(100000000));
+  REQUIRE(q.bid.has_value());
+  REQUIRE(q.offer.has_value());
+  CHECK(*q.bid == Price(6496750));    // 64967.50
+  CHECK(*q.offer == Price(6503250));  // 65032.50
+  CHECK(q.ts == kStart);
+  CHECK(q.valid_until == TimeUs(kStart.value + 10'000'000));
+  CHECK(w.journal.pending() == 1);
+  CHECK(w.engine.rfq_book().live_count() == 1);
+
+  w.clock.advance_us(1500);
+  NewOrderCmd o = w.order_for(q, Side::kBuy, "ACME-0001");
+  CHECK(o.price_text == "65032.5");
+  CHECK(o.qty_text == "1");
+  std::vector<Event> out = w.handle(o);
+  REQUIRE(out.size() == 2);
+  REQUIRE(std::holds_alternative<OrderAcceptedEvent>(out[0]));
+  REQUIRE(std::holds_alternative<FilledEvent>(out[1]));
+  const auto& acc = std::get<OrderAcceptedEvent>(out[0]);
+  const auto& fill = std::get<FilledEvent>(out[1]);
+  CHECK(acc.client == kAcme);
+  CHECK(acc.order_id == OrderId(1));
+  CHECK(acc.cl_ord_id == "ACME-0001");
+  CHECK(acc.instrument == kBtcUsd);
+  CHECK(acc.side == Side::kBuy);
+  CHECK(acc.ord_type == 'D');
+  CHECK(acc.qty == Qty(100000000));
+  CHECK(acc.price == Price(6503250));
+  CHECK(acc.ts == TimeUs(kStart.value + 1500));
+  CHECK(fill.client == kAcme);
+  CHECK(fill.order_id == acc.order_id);
+  CHECK(fill.cl_ord_id == "ACME-0001");
+  CHECK(fill.quote_id == q.quote_id);
+  CHECK(fill.instrument == kBtcUsd);
+  CHECK(fill.side == Side::kBuy);
+  CHECK(fill.ord_type == 'D');
+  CHECK(fill.order_qty == Qty(100000000));
+  CHECK(fill.order_price == Price(6503250));
+  CHECK(fill.last_qty == Qty(100000000));
+  CHECK(fill.last_px == *q.offer);
+  CHECK(fill.cum_qty == Qty(100000000));
+  CHECK(fill.leaves_qty == Qty(0));
+  CHECK(fill.avg_px == *q.offer);
+  CHECK(fill.notional == Amount(6503250));  // 65032.50 USD
+  CHECK(fill.fee == Amount(0));             // gold
+  CHECK(fill.ts == acc.ts);
+  CHECK(acc.exec_id.value > 0);
+  CHECK(fill.exec_id.value > acc.exec_id.value);
+  CHECK(format_order_id(acc.order_id) == "O1");
+  CHECK(w.engine.rfq_book().live_count() == 0);
+
+  // Balances: ACME +1 BTC, -65032.50 USD; the desk the opposite; no fee.
+  CHECK(w.client_balance(kAcme, kBtc) == 5100000000);
+  CHECK(w.client_balance(kAcme, kUsd) == 500000000 - 6503250);
+  CHECK(w.desk_balance(kBtc) == -100000000);
+  CHECK(w.desk_balance(kUsd) == 6503250);
+  CHECK(w.fee_balance(kUsd) == 0);
+  for (const AssetSpec& a : w.ref.assets) CHECK(w.ledger.asset_net(a.code) == 0);
+
+  // Journal: quote, accepted, fill (with trade row and transfers), all in one commit.
+  REQUIRE(w.journal.pending() == 3);
+  REQUIRE(w.journal.commit().ok());
+  const auto& recs = w.journal.committed();
+  REQUIRE(recs.size() == committed_at_start + 3);
+  const JournalRecord& rq = recs[recs.size() - 3];
+  const JournalRecord& ra = recs[recs.size() - 2];
+  const JournalRecord& rf = recs[recs.size() - 1];
+  CHECK(rq.kind == RecordKind::kQuote);
+  CHECK(rq.client == "ACME");
+  CHECK(rq.quote_id == q.quote_id);
+  CHECK(rq.payload.find("\"offer\":6503250") != std::string::npos);
+  CHECK(rq.payload.find("\"bid\":6496750") != std::string::npos);
+  CHECK(ra.kind == RecordKind::kOrderAccepted);
+  CHECK(ra.client == "ACME");
+  CHECK(ra.order_id == acc.order_id);
+  CHECK(ra.exec_id == acc.exec_id);
+  CHECK(ra.quote_id == q.quote_id);
+  CHECK(ra.cl_ord_id == "ACME-0001");
+  CHECK(ra.transfers.empty());
+  CHECK(rf.kind == RecordKind::kFill);
+  CHECK(rf.order_id == acc.order_id);
+  CHECK(rf.exec_id == fill.exec_id);
+  CHECK(rf.quote_id == q.quote_id);
+  CHECK(rf.cl_ord_id == "ACME-0001");
+  REQUIRE(rf.trade.has_value());
+  const ledger::TradeRow& t = *rf.trade;
+  CHECK(t.exec_id == fill.exec_id);
+  CHECK(t.order_id == acc.order_id);
+  CHECK(t.quote_id == q.quote_id);
+  CHECK(t.client == "ACME");
+  CHECK(t.cl_ord_id == "ACME-0001");
+  CHECK(t.instrument == "BTC/USD");
+  CHECK(t.side == Side::kBuy);
+  CHECK(t.qty == Qty(100000000));
+  CHECK(t.price == Price(6503250));
+  CHECK(t.qty_text == "1");
+  CHECK(t.price_text == "65032.5");
+  CHECK(t.notional == Amount(6503250));
+  CHECK(t.fee == Amount(0));
+  REQUIRE(rf.transfers.size() == 2);  // no zero-amount fee transfer
+  const AccountId acme_btc = w.ledger.find("ACME", "BTC", AccountPurpose::kClientAvailable);
+  const AccountId acme_usd = w.ledger.find("ACME", "USD", AccountPurpose::kClientAvailable);
+  const AccountId desk_btc = w.ledger.find("DESK", "BTC", AccountPurpose::kDeskInventory);
+  const AccountId desk_usd = w.ledger.find("DESK", "USD", AccountPurpose::kDeskInventory);
+  CHECK(rf.transfers[0].debit == desk_btc);
+  CHECK(rf.transfers[0].credit == acme_btc);
+  CHECK(rf.transfers[0].amount == Amount(100000000));
+  CHECK(rf.transfers[0].asset_code == "BTC");
+  CHECK(rf.transfers[1].debit == acme_usd);
+  CHECK(rf.transfers[1].credit == desk_usd);
+  CHECK(rf.transfers[1].amount == Amount(6503250));
+  CHECK(rf.transfers[0].id.value > 0);
+  CHECK(rf.transfers[1].id.value == rf.transfers[0].id.value + 1);
+}
+
+TEST_CASE("engine: silver client sells on a two-way quote, fee charged in the quote asset", "[engine]") {
+  World w;
+  const QuotedEvent q = w.quote(kBeta, "BTC/USD", 0, "1");
+  CHECK(*q.bid == Price(6493500));    // 10 bp: 64935.00
+  CHECK(*q.offer == Price(6506500));  // 65065.00
+  std::vector<Event> out = w.handle(w.order_for(q, Side::kSell, "B-1"));
+  REQUIRE(out.size() == 2);
+  const auto& fill = std::get<FilledEvent>(out[1]);
+  CHECK(fill.side == Side::kSell);
+  CHECK(fill.last_px == Price(6493500));
+  CHECK(fill.notional == Amount(6493500));
+  CHECK(fill.fee == Amount(650));  // 649.35 -> 650 cents
+  CHECK(w.client_balance(kBeta, kBtc) == 400000000);
+  CHECK(w.client_balance(kBeta, kUsd) == 100000000 + 6493500 - 650);
+  CHECK(w.desk_balance(kBtc) == 100000000);
+  CHECK(w.desk_balance(kUsd) == -6493500);
+  CHECK(w.fee_balance(kUsd) == 650);
+  REQUIRE(w.journal.commit().ok());
+  const JournalRecord& rf = w.journal.committed().back();
+  REQUIRE(rf.kind == RecordKind::kFill);
+  REQUIRE(rf.transfers.size() == 3);
+  CHECK(rf.transfers[2].debit == w.ledger.find("BETA", "USD", AccountPurpose::kClientAvailable));
+  CHECK(rf.transfers[2].credit == w.ledger.find("FEES", "USD", AccountPurpose::kFeeIncome));
+  CHECK(rf.transfers[2].amount == Amount(650));
+}
+
+TEST_CASE("engine: a two-way quote trades on either side", "[engine]") {
+  const Side side = GENERATE(Side::kBuy, Side::kSell);
+  INFO("client side " << side_name(side));
+  World w;
+  const QuotedEvent q = w.quote(kAcme, "ETH/USD", 0, "10");  // gold, 3200.00: 3198.40 / 3201.60
+  CHECK(*q.bid == Price(319840));
+  CHECK(*q.offer == Price(320160));
+  std::vector<Event> out = w.handle(w.order_for(q, side));
+  REQUIRE(out.size() == 2);
+  const auto& fill = std::get<FilledEvent>(out[1]);
+  CHECK(fill.last_px == (side == Side::kBuy ? *q.offer : *q.bid));
+  CHECK(fill.notional == Amount(side == Side::kBuy ? 3201600 : 3198400));
+  const int64_t eth = 10'000'000'000;  // 10 ETH in gwei
+  CHECK(w.client_balance(kAcme, kEth) == 500'000'000'000 + (side == Side::kBuy ? eth : -eth));
+  CHECK(w.client_balance(kAcme, kUsd) == 500000000 + (side == Side::kBuy ? -3201600 : 3198400));
+}
+
+TEST_CASE("engine: notional rounds in the desk's favour through the engine", "[engine]") {
+  World w;
+  w.tick(kBtcUsd, "65000.01");  // gold offer 65032.52, bid 64967.50
+  const QuotedEvent qb = w.quote(kAcme, "BTC/USD", '1', "0.0001");
+  const QuotedEvent qs = w.quote(kAcme, "BTC/USD", '2', "0.0001");
+  REQUIRE(qb.offer == Price(6503252));
+  REQUIRE(qs.bid == Price(6496750));
+  REQUIRE(w.handle(w.order_for(qb, Side::kBuy)).size() == 2);
+  REQUIRE(w.handle(w.order_for(qs, Side::kSell)).size() == 2);
+  // buy: 6.503252 USD -> pays 651 cents; sell: 6.49675 USD -> gets 649 cents.
+  CHECK(w.client_balance(kAcme, kUsd) == 500000000 - 651 + 649);
+  CHECK(w.client_balance(kAcme, kBtc) == 5000000000);
+  CHECK(w.desk_balance(kUsd) == 2);
+}
+
+TEST_CASE("engine: ETH/BTC fills move gwei and satoshi exactly", "[engine]") {
+  World w;
+  const QuotedEvent q = w.quote(kBeta, "ETH/BTC", '1', "1.5");  // silver 10 bp on 0.049000
+  REQUIRE(q.offer == Price(49049));                             // 0.049049
+  std::vector<Event> out = w.handle(w.order_for(q, Side::kBuy));
+  REQUIRE(out.size() == 2);
+  const auto& fill = std::get<FilledEvent>(out[1]);
+  CHECK(fill.notional == Amount(7357350));  // 1.5e9 gwei * 49049 / 1e7
+  CHECK(fill.fee == Amount(736));           // 735.735 -> 736 sat
+  CHECK(w.client_balance(kBeta, kEth) == 50'000'000'000 + 1'500'000'000);
+  CHECK(w.client_balance(kBeta, kBtc) == 500000000 - 7357350 - 736);
+  CHECK(w.fee_balance(kBtc) == 736);
+}
+
+TEST_CASE("engine: a quote executes until valid_until - 1us", "[engine]") {
+  World w;
+  const QuotedEvent q = w.quote(kAcme, "BTC/USD", 0, "1");
+  w.clock.set(TimeUs(q.valid_until.value - 1));
+  REQUIRE(w.handle(TimerCmd{}).empty());
+  CHECK(w.engine.rfq_book().live_count() == 1);
+  std::vector<Event> out = w.handle(w.order_for(q, Side::kBuy));
+  REQUIRE(out.size() == 2);
+  CHECK(std::holds_alternative<FilledEvent>(out[1]));
+}
+
+TEST_CASE("engine: a reference price exactly price_age_max_ms old still quotes", "[engine]") {
+  World w;
+  w.clock.advance_us(2000 * 1000);
+  const QuotedEvent q = w.quote(kAcme, "BTC/USD", '1', "1");
+  CHECK(q.offer == Price(6503250));
+  CHECK_FALSE(q.bid.has_value());
+  CHECK(q.side == Side::kBuy);
+}
+
+TEST_CASE("engine: funds exactly notional + fee are enough, and leave zero", "[engine]") {
+  World w;
+  w.deposit(kGamma, kUsd, Amount(6516250 + 3259));  // bronze 1 BTC: 65162.50 + fee 32.59
+  const QuotedEvent q = w.quote(kGamma, "BTC/USD", '1', "1");
+  REQUIRE(q.offer == Price(6516250));
+  std::vector<Event> out = w.handle(w.order_for(q, Side::kBuy));
+  REQUIRE(out.size() == 2);
+  CHECK(std::get<FilledEvent>(out[1]).fee == Amount(3259));
+  CHECK(w.client_balance(kGamma, kUsd) == 0);
+  CHECK(w.client_balance(kGamma, kBtc) == 100000000);
+}
+
+TEST_CASE("engine: ClOrdIDs are per client; 64 characters are fine", "[engine]") {
+  World w;
+  const QuotedEvent qa = w.quote(kAcme, "BTC/USD", 0, "1");
+  const QuotedEvent qb = w.quote(kBeta, "BTC/USD", 0, "1");
+  const std::string id(64, 'z');
+  CHECK(w.handle(w.order_for(qa, Side::kBuy, id)).size() == 2);
+  CHECK(w.handle(w.order_for(qb, Side::kBuy, id)).size() == 2);
+}
+
+TEST_CASE("engine: ids increase and never repeat across quotes, orders and rejects", "[engine]") {
+  World w;
+  std::set<uint64_t> execs;
+  uint64_t last_order = 0;
+  uint64_t last_quote = 0;
+  for (int i = 0; i < 20; ++i) {
+    const QuotedEvent q = w.quote(kAcme, "BTC/USD", 0, "0.01");
+    CHECK(q.quote_id.value > last_quote);
+    last_quote = q.quote_id.value;
+    NewOrderCmd o = w.order_for(q, i % 2 ? Side::kBuy : Side::kSell);
+    if (i % 3 == 0) o.qty_text = "0.02";  // rejected
+    for (const Event& e : w.handle(o)) {
+      if (const auto* r = std::get_if<OrderRejectedEvent>(&e)) {
+        CHECK(r->order_id.value > last_order);
+        last_order = r->order_id.value;
+        CHECK(execs.insert(r->exec_id.value).second);
+      } else if (const auto* a = std::get_if<OrderAcceptedEvent>(&e)) {
+        CHECK(a->order_id.value > last_order);
+        last_order = a->order_id.value;
+        CHECK(execs.insert(a->exec_id.value).second);
+      } else if (const auto* f = std::get_if<FilledEvent>(&e)) {
+        CHECK(f->order_id.value == last_order);
+        CHECK(f->exec_id.value > *execs.rbegin());
+        CHECK(execs.insert(f->exec_id.value).second);
+      }
+    }
+  }
+  CHECK(execs.size() == 7 + 13 * 2);  // 7 rejects (1 id each), 13 fills (2 ids each)
+}
+
+// ---- Restart --------------------------------------------------------------------------
+
+TEST_CASE("engine: start() continues the id counters and knows old ClOrdIDs", "[engine]") {
+  ledger::RecoveredState rs;
+  rs.last_quote_id = QuoteId(41);
+  rs.last_order_id = OrderId(7);
+  rs.last_exec_id = ExecId(99);
+  rs.cl_ord_ids = {{"ACME", "OLD-1"}, {"ACME", "OLD-2"}, {"BETA", "B-OLD"}, {"RETIRED-CLIENT", "X"}};
+  World w(World::Options{}, rs);
+
+  const QuotedEvent q = w.quote(kAcme, "BTC/USD", 0, "1");
+  CHECK(q.quote_id == QuoteId(42));
+  // An order naming a quote from before the restart: the book does not know it.
+  {
+    NewOrderCmd o = w.order_for(q, Side::kBuy, "NEW-0");
+    o.quote_id = "Q41";
+    std::vector<Event> out = w.handle(o);
+    REQUIRE(out.size() == 1);
+    const auto& r = std::get<OrderRejectedEvent>(out[0]);
+    CHECK(r.reject.reason == R::kUnknownQuote);
+    CHECK(r.order_id == OrderId(8));
+    CHECK(r.exec_id == ExecId(100));
+  }
+  {
+    std::vector<Event> out = w.handle(w.order_for(q, Side::kBuy, "OLD-2"));
+    REQUIRE(out.size() == 1);
+    const auto& r = std::get<OrderRejectedEvent>(out[0]);
+    CHECK(r.reject.reason == R::kDuplicateClOrdId);
+    CHECK(r.order_id == OrderId(9));
+    CHECK(r.exec_id == ExecId(101));
+  }
+  {
+    std::vector<Event> out = w.handle(w.order_for(q, Side::kBuy, "NEW-1"));
+    REQUIRE(out.size() == 2);
+    CHECK(std::get<OrderAcceptedEvent>(out[0]).order_id == OrderId(10));
+    CHECK(std::get<OrderAcceptedEvent>(out[0]).exec_id == ExecId(102));
+    CHECK(std::get<FilledEvent>(out[1]).exec_id == ExecId(103));
+  }
+  // Another client's old ClOrdID is no duplicate for ACME's neighbour BETA, and vice versa.
+  const QuotedEvent qb = w.quote(kBeta, "BTC/USD", 0, "1");
+  CHECK(qb.quote_id == QuoteId(43));
+  CHECK(w.handle(w.order_for(qb, Side::kBuy, "OLD-1")).size() == 2);
+  const QuotedEvent qb2 = w.quote(kBeta, "BTC/USD", 0, "1");
+  std::vector<Event> out = w.handle(w.order_for(qb2, Side::kBuy, "B-OLD"));
+  REQUIRE(out.size() == 1);
+  CHECK(std::get<OrderRejectedEvent>(out[0]).reject.reason == R::kDuplicateClOrdId);
+}
+
+}  // namespace
+}  // namespace otc::engine::test
