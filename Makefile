@@ -5,6 +5,7 @@ ASAN_DIR ?= build-asan
 BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CONFIG ?= conf/otcgw.toml
+MAKEFLAGS += --no-print-directory
 
 .PHONY: deps configure build test test-fast test-sanitize run clean format
 

@@ -47,11 +47,8 @@ class CoreImpl final : public Core, public EventSink {
   void set_outbound(Outbound* out) override { out_ = out; }
 
   bool submit_quote_request(const QuoteRequestMsg& m, std::string* why) override {
-    const ClientSpec* c = cfg_.ref.find_client(m.client_code);
-    if (c == nullptr) {
-      *why = "unknown client";
-      return false;
-    }
+    const ClientSpec* c = client_or_why(m.client_code, why);
+    if (c == nullptr) return false;
     QuoteRequestCmd cmd;
     cmd.client = c->id;
     cmd.quote_req_id = m.quote_req_id;
@@ -63,11 +60,8 @@ class CoreImpl final : public Core, public EventSink {
   }
 
   bool submit_new_order(const NewOrderMsg& m, std::string* why) override {
-    const ClientSpec* c = cfg_.ref.find_client(m.client_code);
-    if (c == nullptr) {
-      *why = "unknown client";
-      return false;
-    }
+    const ClientSpec* c = client_or_why(m.client_code, why);
+    if (c == nullptr) return false;
     NewOrderCmd cmd;
     cmd.client = c->id;
     cmd.cl_ord_id = m.cl_ord_id;
@@ -118,6 +112,12 @@ class CoreImpl final : public Core, public EventSink {
   void deliver(const std::vector<Event>& events) override;
 
  private:
+  const ClientSpec* client_or_why(const std::string& code, std::string* why) const {
+    const ClientSpec* c = cfg_.ref.find_client(code);
+    if (c == nullptr) *why = reject_text(RejectReason::kUnknownClient, "client '" + code + "' not configured");
+    return c;
+  }
+
   template <typename Cmd>
   bool submit(Cmd cmd, std::string* why) {
     if (runner_.halted()) {

@@ -3,6 +3,8 @@
 #include <quickfix/Session.h>
 
 #include <chrono>
+#include <cstdio>
+#include <ctime>
 
 namespace otc {
 namespace fixclient {
@@ -37,6 +39,19 @@ class CaptureLogFactory : public FIX::LogFactory {
 std::string field(const FIX::FieldMap& m, int tag) { return m.isSetField(tag) ? m.getField(tag) : std::string(); }
 
 std::string msg_type(const FIX::Message& m) { return field(m.getHeader(), FIX::FIELD::MsgType); }
+
+std::string utc_now_fix() {
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::system_clock::now().time_since_epoch())
+                      .count();
+  const std::time_t secs = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d%02d%02d-%02d:%02d:%02d.%03d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
+  return buf;
+}
 
 FixClient::FixClient(const ClientConfig& config)
     : config_(config), session_id_("FIX.4.4", config.sender_comp_id, config.target_comp_id) {}

@@ -101,6 +101,8 @@ class FixClient : public FIX::Application {
 // Exact-text field access (no double conversion): "" when absent.
 std::string field(const FIX::FieldMap& m, int tag);
 std::string msg_type(const FIX::Message& m);
+// Now as a FIX UTCTimestamp with milliseconds ("YYYYMMDD-HH:MM:SS.sss").
+std::string utc_now_fix();
 
 }  // namespace fixclient
 }  // namespace otc

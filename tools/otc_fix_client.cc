@@ -22,6 +22,7 @@ namespace {
 
 using otc::fixclient::field;
 using otc::fixclient::msg_type;
+using otc::fixclient::utc_now_fix;
 
 constexpr int kWaitMs = 5000;
 
@@ -31,18 +32,6 @@ std::string pretty(const FIX::Message& m) {
     if (c == '\001') c = '|';
   }
   return s;
-}
-
-std::string utc_now() {
-  const auto now = std::chrono::system_clock::now();
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
-  const std::time_t secs = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d%02d%02d-%02d:%02d:%02d.%03d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
-  return buf;
 }
 
 std::string unique_id(const char* prefix) {
@@ -185,7 +174,7 @@ int main(int argc, char** argv) {
     o.setField(11, cl_ord_id.empty() ? unique_id("C") : cl_ord_id);
     o.setField(55, symbol);
     o.setField(54, std::string(1, side_code));
-    o.setField(60, utc_now());
+    o.setField(60, otc::fixclient::utc_now_fix());
     o.setField(38, qty);
     o.setField(40, "D");
     o.setField(44, price);

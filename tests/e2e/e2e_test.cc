@@ -9,6 +9,7 @@
 #include <quickfix/fix44/QuoteRequest.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <ctime>
 #include <map>
 #include <memory>
@@ -25,6 +26,7 @@ using otc::fixclient::ClientConfig;
 using otc::fixclient::FixClient;
 using otc::fixclient::field;
 using otc::fixclient::msg_type;
+using otc::fixclient::utc_now_fix;
 
 namespace {
 
@@ -97,19 +99,6 @@ FIX::Message expect(FixClient& c, const std::string& type) {
 
 int g_ids = 0;
 std::string next_id(const char* prefix) { return prefix + std::to_string(++g_ids); }
-
-std::string utc_now_fix() {
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                      std::chrono::system_clock::now().time_since_epoch())
-                      .count();
-  const std::time_t secs = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d%02d%02d-%02d:%02d:%02d.%03d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
-  return buf;
-}
 
 // Sends a QuoteRequest; `side` 0 = two-way; `qty` "" = absent.
 std::string send_quote_request(FixClient& c, const std::string& symbol, char side, const std::string& qty,
@@ -263,6 +252,7 @@ TEST_CASE("logon: good credentials log on; bad ones get a Logout with Text and n
 }
 
 TEST_CASE("quote, trade on the quote, every reject, and the journal agrees", "[e2e]") {
+  g_fills.clear();  // the journal of this gateway must hold exactly the fills of this walk
   auto acme = logon(kAcme);
   auto beta = logon(kBeta);
   auto gamma = logon(kGamma);
@@ -492,4 +482,75 @@ TEST_CASE("quote, trade on the quote, every reject, and the journal agrees", "[e
   CHECK(sqlite3_column_int64(st, 0) == 0);
   sqlite3_finalize(st);
   sqlite3_close(db);
+}
+
+TEST_CASE("restart: balances, ids and ClOrdIDs continue from the journal", "[e2e][restart]") {
+  char tmpl[] = "/tmp/otc-e2e-restart-XXXXXX";
+  REQUIRE(mkdtemp(tmpl) != nullptr);
+  const std::string dir = tmpl;
+  const std::string config = std::string(OTC_SOURCE_DIR) + "/tests/e2e/otcgw-e2e.toml";
+  auto start = [&](std::unique_ptr<GatewayProcess>* gw) {
+    gw->reset(new GatewayProcess(OTC_GATEWAY_BIN, config, dir));
+    std::string error;
+    const bool ok = (*gw)->start(&error);
+    INFO(error);
+    REQUIRE(ok);
+  };
+  auto client_on = [&](GatewayProcess& gw) {
+    ClientConfig c = config_for(kBeta);
+    c.port = gw.port();
+    std::unique_ptr<FixClient> fc(new FixClient(c));
+    std::string error;
+    REQUIRE(fc->start(&error));
+    REQUIRE(fc->wait_logon(kWaitMs));
+    return fc;
+  };
+  auto count = [&](const std::string& sql) {
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open_v2((dir + "/otcgw.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+    sqlite3_stmt* st = nullptr;
+    REQUIRE(sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK);
+    REQUIRE(sqlite3_step(st) == SQLITE_ROW);
+    const long long v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return v;
+  };
+
+  std::unique_ptr<GatewayProcess> gw;
+  start(&gw);
+  std::string first_exec;
+  {
+    auto beta = client_on(*gw);
+    first_exec = trade(*beta, "BETA", "BTC/USD", '1', "0.1").exec_id;
+    send_order(*beta, "RESTART-1", "BTC/USD", '1', "0.1", "1", "Q999999");
+    expect_order_reject(*beta, "RESTART-1", 99, "3001 unknown_quote");
+    beta->stop();
+  }
+  gw->stop();
+  const long long usd_before = count("SELECT balance FROM balances WHERE owner='BETA' AND asset='USD'");
+  const long long deposits = count("SELECT COUNT(*) FROM journal WHERE kind_name='deposit'");
+
+  start(&gw);
+  {
+    auto beta = client_on(*gw);
+    // The ClOrdID used before the restart is still known.
+    const QuoteSeen q = get_quote(*beta, "BTC/USD", '1', "0.1");
+    expect_order_reject(*beta, send_order(*beta, "RESTART-1", "BTC/USD", '1', "0.1", q.offer, q.quote_id), 6,
+                        "1015 duplicate_cl_ord_id");
+    const Fill f = trade(*beta, "BETA", "BTC/USD", '1', "0.1");
+    CHECK(f.exec_id != first_exec);
+    beta->stop();
+  }
+  gw->stop();
+  // Demo funding happened once, on the new journal only; the balance moved only by trades.
+  CHECK(count("SELECT COUNT(*) FROM journal WHERE kind_name='deposit'") == deposits);
+  CHECK(count("SELECT balance FROM balances WHERE owner='BETA' AND asset='USD'") < usd_before);
+  CHECK(count("SELECT COUNT(*) FROM trades") == 2);
+  CHECK(count("SELECT COUNT(DISTINCT exec_id) FROM journal WHERE exec_id IS NOT NULL") ==
+        count("SELECT COUNT(*) FROM journal WHERE exec_id IS NOT NULL"));
+  CHECK(count("SELECT SUM(balance) FROM balances WHERE asset='USD'") == 0);
+  gw.reset();
+  const std::string rm = "rm -rf '" + dir + "'";
+  CHECK(std::system(rm.c_str()) == 0);
 }

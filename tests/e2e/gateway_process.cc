@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -21,12 +22,12 @@ constexpr int kPollMs = 10;
 
 }  // namespace
 
-GatewayProcess::GatewayProcess(const std::string& binary, const std::string& config)
-    : binary_(binary), config_(config) {}
+GatewayProcess::GatewayProcess(const std::string& binary, const std::string& config, const std::string& state_dir)
+    : binary_(binary), config_(config), state_dir_(state_dir), own_state_dir_(state_dir.empty()) {}
 
 GatewayProcess::~GatewayProcess() {
   stop();
-  if (!state_dir_.empty()) {
+  if (own_state_dir_ && !state_dir_.empty()) {
     const std::string cmd = "rm -rf '" + state_dir_ + "'";
     if (std::system(cmd.c_str()) != 0) {
       // Leaving a temp dir behind is not worth failing a test run for.
@@ -35,12 +36,15 @@ GatewayProcess::~GatewayProcess() {
 }
 
 bool GatewayProcess::start(std::string* error) {
-  char tmpl[] = "/tmp/otc-e2e-XXXXXX";
-  if (mkdtemp(tmpl) == nullptr) {
-    *error = "mkdtemp failed";
-    return false;
+  if (own_state_dir_) {
+    char tmpl[] = "/tmp/otc-e2e-XXXXXX";
+    if (mkdtemp(tmpl) == nullptr) {
+      *error = "mkdtemp failed";
+      return false;
+    }
+    state_dir_ = tmpl;
   }
-  state_dir_ = tmpl;
+  std::remove((state_dir_ + "/ready").c_str());
   const std::string ready = state_dir_ + "/ready";
   const std::string out = state_dir_ + "/gateway.out";
   pid_ = fork();

@@ -14,7 +14,9 @@ namespace e2e {
 
 class GatewayProcess {
  public:
-  GatewayProcess(const std::string& binary, const std::string& config);
+  // With `state_dir` empty a fresh temporary one is made and removed at the end; a
+  // given one is used as is and kept (restart tests).
+  GatewayProcess(const std::string& binary, const std::string& config, const std::string& state_dir = "");
   ~GatewayProcess();
 
   // Starts and waits (bounded) until it listens. False with *error otherwise.
@@ -30,6 +32,7 @@ class GatewayProcess {
   std::string binary_;
   std::string config_;
   std::string state_dir_;
+  bool own_state_dir_ = true;
   pid_t pid_ = -1;
   int port_ = -1;
 };

@@ -231,7 +231,9 @@ std::vector<Row> engine_rows() {
       // ---- orders: risk ----------------------------------------------------------------
       order_row("order: unfunded client buys (quote asset)", {}, R::kInsufficientFunds,
                 [](Ctx& c) { c.q = c.w.quote(kGamma, "BTC/USD", 0, "1"); }),
-      order_row("order: unfunded client sells (base asset)", set_side('2'), R::kInsufficientFunds,
+      order_row("order: unfunded client sells (base asset)",
+                [](Ctx& c, NewOrderCmd& o) { o = c.w.order_for(c.q, Side::kSell, o.cl_ord_id); },
+                R::kInsufficientFunds,
                 [](Ctx& c) {
                   c.q = c.w.quote(kGamma, "BTC/USD", 0, "1");
                   c.w.deposit(kGamma, kUsd, "1000000.00");  // has USD, but no BTC to sell
@@ -250,8 +252,12 @@ std::vector<Row> engine_rows() {
                 }),
       order_row("order: client balance would overflow", {}, R::kBalanceOverflow,
                 [](Ctx& c) {
-                  c.w.deposit(kAcme, kBtc, Amount(INT64_MAX - c.w.client_balance(kAcme, kBtc)));
-                  c.q = c.w.quote(kAcme, "BTC/USD", '1', "0.0001");
+                  // As much BTC as the external account can give: ACME then holds
+                  // INT64_MAX - 5 BTC + 1 sat (BETA has the other 5), and buys 10 BTC.
+                  const int64_t ext = c.w.balance("EXTERNAL", kBtc, AccountPurpose::kExternal);
+                  c.w.deposit(kAcme, kBtc, Amount(INT64_MAX + ext + 1));
+                  REQUIRE(c.w.client_balance(kAcme, kBtc) == INT64_MAX - 500000000 + 1);
+                  c.q = c.w.quote(kAcme, "BTC/USD", '1', "10");
                 }),
 
       // ---- orders: ClOrdID -------------------------------------------------------------

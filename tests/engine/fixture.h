@@ -32,6 +32,10 @@ struct StringMaker<otc::RejectReason> {
     return std::string(otc::reject_name(r)) + " (" + std::to_string(static_cast<int>(r)) + ")";
   }
 };
+template <typename Tag, typename Rep>
+struct StringMaker<otc::Strong<Tag, Rep>> {
+  static std::string convert(const otc::Strong<Tag, Rep>& s) { return std::to_string(s.value); }
+};
 }  // namespace Catch
 
 namespace otc::engine::test {
