@@ -28,6 +28,7 @@ constexpr Entry kEntries[] = {
     {RejectReason::kUnknownClient, "unknown_client", "unknown client"},
     {RejectReason::kNumberOutOfRange, "number_out_of_range", "number outside the representable range"},
     {RejectReason::kClOrdIdInvalid, "cl_ord_id_invalid", "ClOrdID empty or too long"},
+    {RejectReason::kQuoteReqIdInvalid, "quote_req_id_invalid", "QuoteReqID empty or too long"},
     {RejectReason::kInsufficientFunds, "insufficient_funds", "insufficient funds"},
     {RejectReason::kNotionalOverflow, "notional_overflow", "notional outside the representable range"},
     {RejectReason::kBalanceOverflow, "balance_overflow", "resulting balance outside the representable range"},

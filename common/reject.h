@@ -30,6 +30,7 @@ enum class RejectReason : uint16_t {
   kUnknownClient = 1016,
   kNumberOutOfRange = 1017,
   kClOrdIdInvalid = 1018,
+  kQuoteReqIdInvalid = 1019,
   // 2xxx: pre-trade risk.
   kInsufficientFunds = 2001,
   kNotionalOverflow = 2002,

@@ -123,7 +123,7 @@ void Engine::journal_quote_reject(const QuoteRequestCmd& c, const Reject& r) {
                      {"reason_name", reject_name(r.reason)},
                      {"side", char_text(c.side)},
                      {"symbol", c.symbol}});
-  journal_.append(std::move(rec));
+  if (!journal_.halted()) journal_.append(std::move(rec));  // halted: nothing can be recorded
 }
 
 void Engine::reject_quote(const QuoteRequestCmd& c, Reject r, std::vector<Event>* out) {
@@ -134,9 +134,16 @@ void Engine::reject_quote(const QuoteRequestCmd& c, Reject r, std::vector<Event>
 void Engine::on_quote_request(const QuoteRequestCmd& c, std::vector<Event>* out) {
   OTC_ASSERT(c.client.value < ref_.clients.size());
   if (journal_.halted()) return reject_quote(c, make_reject(RejectReason::kJournalHalted, "journal halted"), out);
+  if (c.quote_req_id.empty() || c.quote_req_id.size() > kQuoteReqIdLengthMax) {
+    return reject_quote(c, make_reject(RejectReason::kQuoteReqIdInvalid,
+                                       "QuoteReqID must be 1.." + std::to_string(kQuoteReqIdLengthMax) + " characters"),
+                        out);
+  }
   if (c.quote_type != 1) {
     return reject_quote(c, make_reject(RejectReason::kUnsupportedQuoteType,
-                                       "QuoteType " + std::to_string(c.quote_type) + " not supported; send 1 (tradeable)"),
+                                       (c.quote_type < 0 ? std::string("QuoteType is not a number")
+                                                          : "QuoteType " + std::to_string(c.quote_type) + " not supported") +
+                                           "; send 1 (tradeable)"),
                         out);
   }
   const InstrumentSpec* inst = ref_.find_instrument(c.symbol);
@@ -230,7 +237,10 @@ void Engine::reject_order(const NewOrderCmd& c, OrderId id, Reject r, std::vecto
   rec.client = ref_.client(c.client).code;
   rec.order_id = id;
   rec.exec_id = exec;
-  rec.cl_ord_id = c.cl_ord_id;
+  // The indexed ClOrdID marks it used after a restart: only for ones we took as used.
+  if (r.reason != RejectReason::kClOrdIdInvalid && r.reason != RejectReason::kDuplicateClOrdId) {
+    rec.cl_ord_id = c.cl_ord_id;
+  }
   rec.payload = canonical(Json{{"cl_ord_id", c.cl_ord_id},
                      {"client", rec.client},
                      {"detail", r.detail},
@@ -251,11 +261,13 @@ void Engine::reject_order(const NewOrderCmd& c, OrderId id, Reject r, std::vecto
 
 void Engine::on_new_order(const NewOrderCmd& c, std::vector<Event>* out) {
   OTC_ASSERT(c.client.value < ref_.clients.size());
+  if (journal_.halted()) {
+    out->push_back(OrderNotTakenEvent{c.client, c.cl_ord_id,
+                                      make_reject(RejectReason::kJournalHalted, "journal halted"), now()});
+    return;
+  }
   const OrderId id(next_order_id_++);
   auto& seen = cl_ord_ids_[c.client.value];
-  if (journal_.halted()) {
-    return reject_order(c, id, make_reject(RejectReason::kJournalHalted, "journal halted"), out);
-  }
   if (c.cl_ord_id.empty() || c.cl_ord_id.size() > kClOrdIdLengthMax) {
     return reject_order(c, id, make_reject(RejectReason::kClOrdIdInvalid,
                                            "ClOrdID must be 1.." + std::to_string(kClOrdIdLengthMax) + " characters"),

@@ -136,7 +136,17 @@ struct FilledEvent {
   TimeUs ts;
 };
 
-using Event = std::variant<QuotedEvent, QuoteRejectedEvent, OrderAcceptedEvent, OrderRejectedEvent, FilledEvent>;
+// An order the engine could not take at all (journal halted): no OrderID or ExecID is
+// spent on it, because ids are only ours once a commit made them durable.
+struct OrderNotTakenEvent {
+  ClientId client;
+  std::string cl_ord_id;
+  Reject reject;
+  TimeUs ts;
+};
+
+using Event = std::variant<QuotedEvent, QuoteRejectedEvent, OrderAcceptedEvent, OrderRejectedEvent, FilledEvent,
+                           OrderNotTakenEvent>;
 
 // ---- Engine ---------------------------------------------------------------------
 

@@ -128,12 +128,12 @@ void Runner::rewrite_as_halted(std::vector<Event>& events) const {
       out.push_back(QuoteRejectedEvent{q->client, q->quote_req_id, inst.symbol, side, format_qty(ref_, inst, q->qty),
                                        halted, q->ts});
     } else if (auto* a = std::get_if<OrderAcceptedEvent>(&e)) {
-      const InstrumentSpec& inst = ref_.instrument(a->instrument);
-      out.push_back(OrderRejectedEvent{a->client, a->order_id, a->exec_id, a->cl_ord_id, inst.symbol,
-                                       a->side == Side::kBuy ? '1' : '2', a->ord_type, format_qty(ref_, inst, a->qty),
-                                       format_price(inst, a->price), halted, a->ts});
+      // Its OrderID/ExecIDs never became durable: they must not be told to anyone.
+      out.push_back(OrderNotTakenEvent{a->client, a->cl_ord_id, halted, a->ts});
+    } else if (auto* r = std::get_if<OrderRejectedEvent>(&e)) {
+      out.push_back(OrderNotTakenEvent{r->client, r->cl_ord_id, halted, r->ts});
     } else if (std::holds_alternative<FilledEvent>(e)) {
-      // The order's one answer is the reject above: the fill never became durable.
+      // The order's one answer is the OrderNotTaken above: the fill never became durable.
     } else {
       out.push_back(std::move(e));
     }

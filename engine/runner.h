@@ -6,9 +6,10 @@
 // batch, and only then hands the batch's events to the sink. So no answer derived from
 // a record leaves before that record is durable, and throughput grows with load.
 //
-// If a commit fails the journal halts; the batch's acceptances and quotes, which never
-// became durable, are answered as kJournalHalted rejects instead, and so is every
-// later request. The reason is logged and kept (halt_reason()).
+// If a commit fails the journal halts; the batch's quotes, which never became durable,
+// are answered as kJournalHalted quote rejects, and its orders (accepted, filled or
+// rejected: their OrderIDs/ExecIDs were never made durable) as OrderNotTaken; so is
+// every later request. The reason is logged and kept (halt_reason()).
 #pragma once
 
 #include <atomic>

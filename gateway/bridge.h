@@ -30,7 +30,7 @@ struct QuoteRequestMsg {
   std::string symbol;
   char side = 0;            // 0 when absent
   std::string order_qty;    // "" when absent
-  int quote_type = -1;      // -1 when absent
+  int quote_type = -1;      // -1 when absent, -2 when not a small integer
 };
 
 struct NewOrderMsg {
@@ -91,12 +91,22 @@ struct ExecReportOut {
   std::string transact_time;
 };
 
+// BusinessMessageReject(j) for a request the engine could not take (journal halted).
+struct BusinessRejectOut {
+  std::string client_code;
+  std::string ref_msg_type;  // "D"
+  std::string ref_id;        // the ClOrdID
+  int reason = 4;            // BusinessRejectReason(380): 4 = application not available
+  std::string text;
+};
+
 class Outbound {
  public:
   virtual ~Outbound() {}
   virtual void send_quote(const QuoteOut& q) = 0;
   virtual void send_quote_reject(const QuoteRejectOut& r) = 0;
   virtual void send_exec_report(const ExecReportOut& e) = 0;
+  virtual void send_business_reject(const BusinessRejectOut& b) = 0;
 };
 
 struct Options {

@@ -1,6 +1,8 @@
 #include "gateway/config.h"
 
 #include <filesystem>
+#include <initializer_list>
+#include <string_view>
 #include <set>
 #include <toml++/toml.h>
 
@@ -17,6 +19,16 @@ struct ConfigError {
 };
 
 [[noreturn]] void fail(const std::string& where, const std::string& what) { throw ConfigError{where + ": " + what}; }
+
+// Refuses keys we do not know: a misspelt optional key must not fall back to a default.
+void check_keys(const toml::table& t, std::initializer_list<std::string_view> known, const std::string& where) {
+  for (const auto& [key, node] : t) {
+    (void)node;
+    bool ok = false;
+    for (std::string_view k : known) ok = ok || key.str() == k;
+    if (!ok) fail(where.empty() ? std::string(key.str()) : where + "." + std::string(key.str()), "unknown key");
+  }
+}
 
 const toml::table& table_at(const toml::table& t, const std::string& key, const std::string& where) {
   const toml::table* sub = t[key].as_table();
@@ -82,6 +94,7 @@ void load_assets(const toml::table& root, GatewayConfig* c) {
     const std::string where = "assets[" + std::to_string(c->ref.assets.size()) + "]";
     const toml::table* t = n.as_table();
     if (t == nullptr) fail(where, "not a table");
+    check_keys(*t, {"code", "decimals", "kind"}, where);
     engine::AssetSpec a;
     a.id = AssetId(static_cast<uint16_t>(c->ref.assets.size()));
     a.code = str(*t, "code", where);
@@ -102,6 +115,9 @@ void load_instruments(const toml::table& root, GatewayConfig* c) {
     const std::string where = "instruments[" + std::to_string(c->ref.instruments.size()) + "]";
     const toml::table* t = n.as_table();
     if (t == nullptr) fail(where, "not a table");
+    check_keys(*t, {"symbol", "base", "quote", "price_decimals", "tick", "lot", "min_qty", "max_qty", "initial_mid",
+                    "step_bps", "size_bands"},
+               where);
     engine::InstrumentSpec i;
     i.id = InstrumentId(static_cast<uint16_t>(c->ref.instruments.size()));
     i.symbol = str(*t, "symbol", where);
@@ -134,9 +150,11 @@ void load_instruments(const toml::table& root, GatewayConfig* c) {
         const std::string bw = where + ".size_bands[" + std::to_string(i.size_bands.size()) + "]";
         const toml::table* bt = bn.as_table();
         if (bt == nullptr) fail(bw, "not a table");
+        check_keys(*bt, {"min_qty", "add_bps"}, bw);
         engine::SizeBand sb;
         sb.min_qty = Qty(decimal(str(*bt, "min_qty", bw), b->decimals, bw + ".min_qty", true));
         sb.add_cbps = bps_to_cbps(*bt, "add_bps", bw);
+        if (sb.add_cbps >= 100000) fail(bw + ".add_bps", "must be < 1000 bps");
         if (!i.size_bands.empty() && sb.min_qty <= i.size_bands.back().min_qty) {
           fail(bw + ".min_qty", "bands must be in increasing min_qty order");
         }
@@ -154,6 +172,7 @@ void load_tiers(const toml::table& root, GatewayConfig* c) {
     const std::string where = "tiers[" + std::to_string(c->ref.tiers.size()) + "]";
     const toml::table* t = n.as_table();
     if (t == nullptr) fail(where, "not a table");
+    check_keys(*t, {"name", "half_spread_bps", "fee_bps", "quote_ttl_ms", "half_spread_bps_by_instrument"}, where);
     engine::TierSpec tier;
     tier.id = static_cast<uint32_t>(c->ref.tiers.size());
     tier.name = str(*t, "name", where);
@@ -188,6 +207,7 @@ void load_clients(const toml::table& root, GatewayConfig* c) {
     const std::string where = "clients[" + std::to_string(c->ref.clients.size()) + "]";
     const toml::table* t = n.as_table();
     if (t == nullptr) fail(where, "not a table");
+    check_keys(*t, {"id", "legal_name", "tier", "sender_comp_id", "username", "password_hash", "demo_balances"}, where);
     engine::ClientSpec cl;
     cl.id = ClientId(static_cast<uint32_t>(c->ref.clients.size()));
     cl.code = str(*t, "id", where);
@@ -245,7 +265,9 @@ void load(const std::string& path, GatewayConfig* c) {
   const fs::path dir = fs::absolute(fs::path(path)).parent_path();
   c->config_path = fs::absolute(fs::path(path)).lexically_normal().string();
 
+  check_keys(root, {"gateway", "engine", "assets", "instruments", "tiers", "clients"}, "");
   const toml::table& gw = table_at(root, "gateway", "");
+  check_keys(gw, {"listen_address", "listen_port", "fix_settings", "state_dir", "journal"}, "gateway");
   c->listen_address = str_or(gw, "listen_address", "127.0.0.1");
   c->listen_port = static_cast<int>(integer(gw, "listen_port", "gateway", 0, 65535));
   c->fix_settings_path = resolve(dir, str(gw, "fix_settings", "gateway"));
@@ -253,6 +275,9 @@ void load(const std::string& path, GatewayConfig* c) {
   c->journal_path = resolve(fs::path(c->state_dir), str(gw, "journal", "gateway"));
 
   const toml::table& en = table_at(root, "engine", "");
+  check_keys(en, {"queue_capacity", "batch_max", "feed_seed", "feed_interval_ms", "timer_interval_ms", "price_age_max_ms",
+                  "live_quotes_max", "retired_quotes_max", "cl_ord_ids_per_client_max"},
+             "engine");
   c->runner.queue_capacity = static_cast<size_t>(integer(en, "queue_capacity", "engine", 1, 1 << 24));
   c->runner.batch_max = static_cast<size_t>(integer(en, "batch_max", "engine", 1, 1 << 20));
   c->runner.feed_interval_ms = integer(en, "feed_interval_ms", "engine", 1, 60000);

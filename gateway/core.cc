@@ -55,7 +55,7 @@ class CoreImpl final : public Core, public EventSink {
     cmd.symbol = m.symbol;
     cmd.side = m.side;
     cmd.qty_text = m.order_qty;
-    cmd.quote_type = m.quote_type < 0 ? 0 : m.quote_type;  // FIX 4.4: absent means indicative (0)
+    cmd.quote_type = m.quote_type == -1 ? 0 : m.quote_type;  // FIX 4.4: absent means indicative (0)
     return submit(std::move(cmd), why);
   }
 
@@ -264,6 +264,14 @@ void CoreImpl::deliver(const std::vector<Event>& events) {
       o.text = reject_text(j->reject.reason, j->reject.detail);
       o.transact_time = format_fix_timestamp_ms(j->ts);
       out_->send_exec_report(o);
+    } else if (const auto* n = std::get_if<OrderNotTakenEvent>(&e)) {
+      BusinessRejectOut o;
+      o.client_code = client_code(n->client);
+      o.ref_msg_type = "D";
+      o.ref_id = n->cl_ord_id;
+      o.reason = 4;  // application not available
+      o.text = reject_text(n->reject.reason, n->reject.detail);
+      out_->send_business_reject(o);
     } else if (const auto* f = std::get_if<FilledEvent>(&e)) {
       ExecReportOut o;
       o.client_code = client_code(f->client);

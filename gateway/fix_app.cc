@@ -73,6 +73,34 @@ void set_if(FIX::FieldMap& m, int tag, const std::string& v) {
 
 void log_line(const std::string& s) { std::fprintf(stderr, "otcgw: %s\n", s.c_str()); }
 
+// True for text a strict peer accepts in a QTY field: [-]digits[.digits].
+bool is_plain_decimal(const std::string& s) {
+  size_t i = (!s.empty() && s[0] == '-') ? 1 : 0;
+  bool digit = false;
+  bool dot = false;
+  for (; i < s.size(); ++i) {
+    if (s[i] >= '0' && s[i] <= '9') {
+      digit = true;
+    } else if (s[i] == '.' && !dot) {
+      dot = true;
+    } else {
+      return false;
+    }
+  }
+  return digit && s.size() <= 32;
+}
+
+// QuoteType(537) as sent: a small non-negative integer, else -2 (never a valid type).
+int parse_quote_type(const std::string& v) {
+  if (v.empty() || v.size() > 3) return -2;
+  int n = 0;
+  for (char c : v) {
+    if (c < '0' || c > '9') return -2;
+    n = n * 10 + (c - '0');
+  }
+  return n;
+}
+
 }  // namespace
 
 FixApp::FixApp(Core& core, const std::string& our_comp_id) : core_(core), our_comp_id_(our_comp_id) {
@@ -143,12 +171,9 @@ void FixApp::on_quote_request(const FIX::Message& m, const FIX::SessionID& id, c
   q.symbol = text_of(g, kSymbol);
   q.side = char_of(g, kSide);
   q.order_qty = text_of(g, kOrderQty);
-  if (g.isSetField(kQuoteType)) {
-    const std::string& v = g.getField(kQuoteType);
-    q.quote_type = (v.size() == 1 && v[0] >= '0' && v[0] <= '9') ? v[0] - '0' : 99;
-  }
+  if (g.isSetField(kQuoteType)) q.quote_type = parse_quote_type(g.getField(kQuoteType));
   std::string why;
-  if (!core_.submit_quote_request(q, &why)) send_business_reject(m, id, kBrrApplicationNotAvailable, why);
+  if (!core_.submit_quote_request(q, &why)) reply_business_reject(m, id, kBrrApplicationNotAvailable, why);
 }
 
 void FixApp::on_new_order(const FIX::Message& m, const FIX::SessionID& id, const std::string& client) {
@@ -162,11 +187,11 @@ void FixApp::on_new_order(const FIX::Message& m, const FIX::SessionID& id, const
   o.price = text_of(m, kPrice);
   o.quote_id = text_of(m, kQuoteId);
   std::string why;
-  if (!core_.submit_new_order(o, &why)) send_business_reject(m, id, kBrrApplicationNotAvailable, why);
+  if (!core_.submit_new_order(o, &why)) reply_business_reject(m, id, kBrrApplicationNotAvailable, why);
 }
 
-void FixApp::send_business_reject(const FIX::Message& ref, const FIX::SessionID& id, int reason,
-                                  const std::string& text) {
+void FixApp::reply_business_reject(const FIX::Message& ref, const FIX::SessionID& id, int reason,
+                                   const std::string& text) {
   FIX44::BusinessMessageReject r;
   r.setField(kRefMsgType, ref.getHeader().getField(kMsgType));
   if (ref.getHeader().isSetField(kMsgSeqNum)) r.setField(45, ref.getHeader().getField(kMsgSeqNum));
@@ -196,6 +221,15 @@ void FixApp::send_to(FIX::Message& m, const std::string& client_code) {
   }
 }
 
+void FixApp::send_business_reject(const BusinessRejectOut& b) {
+  FIX44::BusinessMessageReject m;
+  m.setField(kRefMsgType, b.ref_msg_type);
+  set_if(m, kBusinessRejectRefId, b.ref_id);
+  m.setField(kBusinessRejectReason, std::to_string(b.reason));
+  set_if(m, kText, b.text);
+  send_to(m, b.client_code);
+}
+
 void FixApp::send_quote(const QuoteOut& q) {
   FIX44::Quote m;
   m.setField(kQuoteId, q.quote_id);
@@ -220,6 +254,7 @@ void FixApp::send_quote_reject(const QuoteRejectOut& r) {
   FIX44::QuoteRequestReject::NoRelatedSym g;
   g.setField(kSymbol, r.symbol.empty() ? "?" : r.symbol);
   if (r.side == '1' || r.side == '2') g.setField(kSide, std::string(1, r.side));
+  if (is_plain_decimal(r.order_qty)) g.setField(kOrderQty, r.order_qty);
   m.addGroup(g);
   set_if(m, kText, r.text);
   send_to(m, r.client_code);

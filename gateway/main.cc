@@ -18,6 +18,7 @@
 #include "gateway/acceptor.h"
 #include "gateway/bridge.h"
 #include "gateway/fix_app.h"
+#include "gateway/redacting_log.h"
 
 namespace {
 
@@ -135,7 +136,8 @@ int main(int argc, char** argv) {
     otc::gw::FixApp app(*core, our_comp_id);
     core->set_outbound(&app);
     FIX::FileStoreFactory store(settings);
-    FIX::FileLogFactory logs(settings);
+    FIX::FileLogFactory file_logs(settings);
+    otc::gw::RedactingLogFactory logs(file_logs);  // no passwords in the message logs
     otc::gw::BoundAcceptor acceptor(app, store, settings, logs, core->listen_address(), core->listen_port());
     core->start();
     acceptor.start();

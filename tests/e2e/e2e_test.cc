@@ -253,6 +253,7 @@ TEST_CASE("logon: good credentials log on; bad ones get a Logout with Text and n
 
 TEST_CASE("quote, trade on the quote, every reject, and the journal agrees", "[e2e]") {
   g_fills.clear();  // the journal of this gateway must hold exactly the fills of this walk
+  g_exec_ids.clear();
   auto acme = logon(kAcme);
   auto beta = logon(kBeta);
   auto gamma = logon(kGamma);
@@ -489,6 +490,7 @@ TEST_CASE("restart: balances, ids and ClOrdIDs continue from the journal", "[e2e
   REQUIRE(mkdtemp(tmpl) != nullptr);
   const std::string dir = tmpl;
   const std::string config = std::string(OTC_SOURCE_DIR) + "/tests/e2e/otcgw-e2e.toml";
+  g_exec_ids.clear();  // a gateway of its own: ExecIDs must be unique across its two lives
   auto start = [&](std::unique_ptr<GatewayProcess>* gw) {
     gw->reset(new GatewayProcess(OTC_GATEWAY_BIN, config, dir));
     std::string error;

@@ -71,6 +71,11 @@ QuoteRequestCmd qr(ClientId c, const std::string& symbol, char side, const std::
   return q;
 }
 
+QuoteRequestCmd with_req_id(QuoteRequestCmd q, std::string id) {
+  q.quote_req_id = std::move(id);
+  return q;
+}
+
 // An order that would execute the setup's quote as a buy, changed by `mutate`.
 Row order_row(std::string name, Mutate mutate, RejectReason want, Setup setup = acme_two_way,
               std::function<void(ReferenceData&)> tweak = {}) {
@@ -111,6 +116,11 @@ std::vector<Row> engine_rows() {
   const std::string max_qty_plus = "50.0001";
   std::vector<Row> rows = {
       // ---- quote requests --------------------------------------------------------
+      quote_row("quote: QuoteReqID empty", with_req_id(qr(kAcme, "BTC/USD", '1', "1"), ""), R::kQuoteReqIdInvalid),
+      quote_row("quote: QuoteReqID 65 characters", with_req_id(qr(kAcme, "BTC/USD", '1', "1"), std::string(65, 'r')),
+                R::kQuoteReqIdInvalid),
+      quote_row("quote: QuoteReqID invalid beats QuoteType and symbol",
+                with_req_id(qr(kAcme, "NOPE", '1', "1", 2), ""), R::kQuoteReqIdInvalid),
       quote_row("quote: unknown instrument", qr(kAcme, "BTC/JPY", '1', "1"), R::kUnknownInstrument),
       quote_row("quote: empty symbol", qr(kAcme, "", '1', "1"), R::kUnknownInstrument),
       quote_row("quote: symbol case matters", qr(kAcme, "btc/usd", '1', "1"), R::kUnknownInstrument),
@@ -613,6 +623,16 @@ TEST_CASE("engine: funds exactly notional + fee are enough, and leave zero", "[e
   CHECK(std::get<FilledEvent>(out[1]).fee == Amount(3259));
   CHECK(w.client_balance(kGamma, kUsd) == 0);
   CHECK(w.client_balance(kGamma, kBtc) == 100000000);
+}
+
+TEST_CASE("engine: a QuoteReqID of 64 characters is fine", "[engine]") {
+  World w;
+  QuoteRequestCmd req = World::quote_request(kAcme, "BTC/USD", '1', "1");
+  req.quote_req_id = std::string(64, 'r');
+  std::vector<Event> out = w.handle(req);
+  REQUIRE(out.size() == 1);
+  REQUIRE(std::holds_alternative<QuotedEvent>(out[0]));
+  CHECK(std::get<QuotedEvent>(out[0]).quote_req_id == req.quote_req_id);
 }
 
 TEST_CASE("engine: ClOrdIDs are per client; 64 characters are fine", "[engine]") {

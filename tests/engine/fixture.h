@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <type_traits>
 #include <variant>
 #include <vector>
 
@@ -159,9 +160,18 @@ inline ReferenceData demo_reference_data() {
 }
 
 inline const char* event_name(const Event& e) {
-  static const char* const kNames[] = {"QuotedEvent", "QuoteRejectedEvent", "OrderAcceptedEvent",
-                                       "OrderRejectedEvent", "FilledEvent"};
-  return kNames[e.index()];
+  return std::visit(
+      [](const auto& ev) -> const char* {
+        using T = std::decay_t<decltype(ev)>;
+        if constexpr (std::is_same_v<T, QuotedEvent>) return "QuotedEvent";
+        if constexpr (std::is_same_v<T, QuoteRejectedEvent>) return "QuoteRejectedEvent";
+        if constexpr (std::is_same_v<T, OrderAcceptedEvent>) return "OrderAcceptedEvent";
+        if constexpr (std::is_same_v<T, OrderRejectedEvent>) return "OrderRejectedEvent";
+        if constexpr (std::is_same_v<T, FilledEvent>) return "FilledEvent";
+        if constexpr (std::is_same_v<T, OrderNotTakenEvent>) return "OrderNotTakenEvent";
+        return "unknown event";
+      },
+      e);
 }
 
 inline char side_char(Side s) { return s == Side::kBuy ? '1' : '2'; }
