@@ -11,6 +11,7 @@
 #include <quickfix/Session.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 
@@ -22,6 +23,8 @@ constexpr int kIdleTickMs = 1000;        // Session::next() cadence when idle
 constexpr int kAcceptPollMs = 200;       // how quickly stop() is noticed
 constexpr size_t kReadBufferBytes = 16384;
 constexpr size_t kParserBufferMax = 1 << 20;  // a peer that never completes a message is cut off
+constexpr int kLogonTimeoutMs = 10000;        // a connection must send its Logon within this
+constexpr size_t kConnectionsMax = 256;       // open TCP connections, logged on or not
 
 void log_line(const std::string& s) { std::fprintf(stderr, "otcgw: %s\n", s.c_str()); }
 }  // namespace
@@ -79,6 +82,7 @@ class Connection : public FIX::Responder {
 
 void Connection::run() {
   char buf[kReadBufferBytes];
+  const auto connected = std::chrono::steady_clock::now();
   while (!disconnected_) {
     pollfd p{fd_, POLLIN, 0};
     const int r = ::poll(&p, 1, kIdleTickMs);
@@ -87,7 +91,12 @@ void Connection::run() {
       break;
     }
     if (r == 0) {
-      if (session_ != nullptr) session_->next();
+      if (session_ != nullptr) {
+        session_->next();
+      } else if (std::chrono::steady_clock::now() - connected > std::chrono::milliseconds(kLogonTimeoutMs)) {
+        log_line("no Logon from " + peer_ + " within " + std::to_string(kLogonTimeoutMs) + " ms; disconnecting");
+        break;
+      }
       continue;
     }
     const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
@@ -249,6 +258,11 @@ void BoundAcceptor::onStart() {
     ::inet_ntop(AF_INET, &peer.sin_addr, ip, sizeof ip);
     const std::string who = std::string(ip) + ":" + std::to_string(ntohs(peer.sin_port));
     std::lock_guard<std::mutex> lock(mu_);
+    if (connections_.size() >= kConnectionsMax) {
+      log_line("refusing connection from " + who + ": " + std::to_string(kConnectionsMax) + " connections open");
+      ::close(fd);
+      continue;
+    }
     connections_.emplace_back(new Connection(*this, fd, who));
     connections_.back()->start();
   }

@@ -4,6 +4,12 @@
 #include <catch2/catch.hpp>
 #include <sqlite3.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <quickfix/fix44/NewOrderSingle.h>
 #include <quickfix/fix44/Quote.h>
 #include <quickfix/fix44/QuoteRequest.h>
@@ -555,4 +561,110 @@ TEST_CASE("restart: balances, ids and ClOrdIDs continue from the journal", "[e2e
   gw.reset();
   const std::string rm = "rm -rf '" + dir + "'";
   CHECK(std::system(rm.c_str()) == 0);
+}
+
+namespace {
+
+// A raw TCP connection to the gateway, for input no FIX engine would send.
+class RawConnection {
+ public:
+  explicit RawConnection(int port) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(static_cast<uint16_t>(port));
+    ::inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+  }
+  ~RawConnection() { ::close(fd_); }
+  bool connected() const { return connected_; }
+  bool send(const std::string& s) { return ::send(fd_, s.data(), s.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(s.size()); }
+  // Reads until the peer closes or `timeout_ms` passes; returns what arrived.
+  std::string read_until_closed(int timeout_ms, bool* closed) {
+    std::string out;
+    *closed = false;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    while (std::chrono::steady_clock::now() < deadline) {
+      pollfd p{fd_, POLLIN, 0};
+      if (::poll(&p, 1, 50) <= 0) continue;
+      char buf[4096];
+      const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+      if (n <= 0) {
+        *closed = true;
+        break;
+      }
+      out.append(buf, static_cast<size_t>(n));
+    }
+    return out;
+  }
+
+ private:
+  int fd_ = -1;
+  bool connected_ = false;
+};
+
+std::string fix_message(const std::string& body_fields, const std::string& msg_type, const std::string& sender) {
+  std::string body = "35=" + msg_type + "\00149=" + sender + "\00156=OTCGW\00134=1\00152=" + utc_now_fix() + "\001" +
+                     body_fields;
+  std::string m = "8=FIX.4.4\0019=" + std::to_string(body.size()) + "\001" + body;
+  unsigned sum = 0;
+  for (unsigned char c : m) sum += c;
+  char cs[8];
+  std::snprintf(cs, sizeof cs, "%03u", sum % 256);
+  return m + "10=" + cs + "\001";
+}
+
+}  // namespace
+
+TEST_CASE("hostile input: garbage, oversized and unknown logons are refused, the gateway keeps serving",
+          "[e2e][robustness]") {
+  const int port = gateway().port();
+  bool closed = false;
+  {
+    RawConnection c(port);
+    REQUIRE(c.connected());
+    REQUIRE(c.send("this is not FIX at all\r\n\x01\x02\x03 8=FIX.4.4\0019=abc\001"));
+    c.read_until_closed(12000, &closed);
+    CHECK(closed);  // dropped (no Logon ever came), not crashed
+  }
+  {
+    RawConnection c(port);
+    REQUIRE(c.connected());
+    const std::string logon = fix_message("98=0\001108=30\001553=x\001554=y\001", "A", "INTRUDER");
+    REQUIRE(c.send(logon));
+    const std::string reply = c.read_until_closed(5000, &closed);
+    CHECK(closed);
+    CHECK(reply.find("35=5\001") != std::string::npos);
+    CHECK(reply.find("58=Logon rejected: unknown SenderCompID 'INTRUDER'") != std::string::npos);
+    CHECK(reply.find("56=INTRUDER\001") != std::string::npos);
+  }
+  {
+    // A second connection for a session that is logged on is refused with a reason.
+    auto acme = logon(kAcme);
+    RawConnection c(port);
+    REQUIRE(c.connected());
+    REQUIRE(c.send(fix_message("98=0\001108=30\001553=acme\001554=acme-demo-2026\001", "A", "ACME")));
+    const std::string reply = c.read_until_closed(5000, &closed);
+    CHECK(closed);
+    CHECK(reply.find("already logged on") != std::string::npos);
+    CHECK(acme->logged_on());
+    // The first session is unaffected and still trades.
+    const QuoteSeen q = get_quote(*acme, "ETH/USD", '1', "1");
+    CHECK_FALSE(q.offer.empty());
+  }
+  {
+    // A never-ending message is cut off at the parser bound.
+    RawConnection c(port);
+    REQUIRE(c.connected());
+    std::string big = "8=FIX.4.4\0019=99999999\00135=A\001";
+    big += std::string(1 << 16, 'x');
+    for (int i = 0; i < 20 && c.send(big); ++i) {
+    }
+    c.read_until_closed(5000, &closed);
+    CHECK(closed);
+  }
+  // After all of it a normal client logs on and gets quotes.
+  auto beta = logon(kBeta);
+  const QuoteSeen q = get_quote(*beta, "BTC/USD", '2', "0.1");
+  CHECK_FALSE(q.bid.empty());
 }
