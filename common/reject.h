@@ -31,10 +31,12 @@ enum class RejectReason : uint16_t {
   kNumberOutOfRange = 1017,
   kClOrdIdInvalid = 1018,
   kQuoteReqIdInvalid = 1019,
+  kClOrdIdLimit = 1020,
   // 2xxx: pre-trade risk.
   kInsufficientFunds = 2001,
   kNotionalOverflow = 2002,
   kBalanceOverflow = 2003,
+  kNotionalTooSmall = 2004,
   // 3xxx: RFQ book.
   kUnknownQuote = 3001,
   kQuoteOfOtherClient = 3002,

@@ -188,6 +188,17 @@ void Engine::on_quote_request(const QuoteRequestCmd& c, std::vector<Event>* out)
   if (!bid && !offer) {
     return reject_quote(c, make_reject(RejectReason::kNoReferencePrice, "no positive bid for " + inst->symbol), out);
   }
+  // A quote we give must be executable: its notional must fit and not round to zero.
+  for (const auto& [px_side, px_opt] : {std::pair{Side::kSell, bid}, std::pair{Side::kBuy, offer}}) {
+    if (!px_opt) continue;
+    Result<Amount> n = notional(ref_, *inst, qty.value(), *px_opt, px_side);
+    if (!n.ok()) return reject_quote(c, n.reject(), out);
+    if (n.value().value == 0) {
+      return reject_quote(c, make_reject(RejectReason::kNotionalTooSmall,
+                                         "notional of " + c.qty_text + " " + inst->symbol + " rounds to zero"),
+                          out);
+    }
+  }
 
   Quote q;
   q.id = QuoteId(next_quote_id_++);
@@ -238,7 +249,8 @@ void Engine::reject_order(const NewOrderCmd& c, OrderId id, Reject r, std::vecto
   rec.order_id = id;
   rec.exec_id = exec;
   // The indexed ClOrdID marks it used after a restart: only for ones we took as used.
-  if (r.reason != RejectReason::kClOrdIdInvalid && r.reason != RejectReason::kDuplicateClOrdId) {
+  if (r.reason != RejectReason::kClOrdIdInvalid && r.reason != RejectReason::kDuplicateClOrdId &&
+      r.reason != RejectReason::kClOrdIdLimit) {
     rec.cl_ord_id = c.cl_ord_id;
   }
   rec.payload = canonical(Json{{"cl_ord_id", c.cl_ord_id},
@@ -278,7 +290,9 @@ void Engine::on_new_order(const NewOrderCmd& c, std::vector<Event>* out) {
                         out);
   }
   if (seen.size() >= ref_.limits.cl_ord_ids_per_client_max) {
-    return reject_order(c, id, make_reject(RejectReason::kClOrdIdInvalid, "too many ClOrdIDs for this client"), out);
+    return reject_order(c, id, make_reject(RejectReason::kClOrdIdLimit,
+                                           "this client has used " + std::to_string(seen.size()) + " ClOrdIDs (limit)"),
+                        out);
   }
   seen.insert(c.cl_ord_id);
 
@@ -334,6 +348,10 @@ Result<Ok> Engine::execute_quoted(const NewOrderCmd& c, OrderId id, std::vector<
   const TierSpec& tier = ref_.tier_of(c.client);
   Result<Amount> notional_amt = notional(ref_, *inst, q.qty, *quoted, *side);
   if (!notional_amt.ok()) return notional_amt.reject();
+  if (notional_amt.value().value == 0) {
+    return make_reject(RejectReason::kNotionalTooSmall, "notional of " + c.qty_text + " at " + c.price_text +
+                                                            " rounds to zero " + ref_.asset(inst->quote).code);
+  }
   Result<Amount> fee_amt = fee(tier, notional_amt.value());
   if (!fee_amt.ok()) return fee_amt.reject();
   const AssetSpec& base = ref_.asset(inst->base);
@@ -427,7 +445,6 @@ Result<Ok> Engine::execute_quoted(const NewOrderCmd& c, OrderId id, std::vector<
   // check() passed on the same state on this thread: a failure here is our bug.
   OTC_ASSERT(posted.ok());
   if (!posted.ok()) return posted.reject();
-  rfq_.mark_executed(qid);
 
   out->push_back(OrderAcceptedEvent{c.client, id, ack_exec, c.cl_ord_id, inst->id, *side, c.ord_type, q.qty,
                                     px.value(), t});
@@ -452,6 +469,8 @@ Result<Ok> Engine::execute_quoted(const NewOrderCmd& c, OrderId id, std::vector<
   f.ts = t;
   OTC_ASSERT(f.cum_qty.value <= f.order_qty.value);
   out->push_back(std::move(f));
+  // Last: `q` refers into the book and dies here (single use).
+  rfq_.mark_executed(qid);
   return Ok{};
 }
 

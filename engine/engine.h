@@ -5,7 +5,8 @@
 // counters restored from the journal, reference prices from PriceTick commands.
 //
 // Every command yields exactly one answer event (Quoted or QuoteRejected for a quote
-// request; OrderRejected, or OrderAccepted followed by Filled, for an order), and every
+// request; OrderRejected, or OrderAccepted followed by Filled, or OrderNotTaken when the
+// journal is halted, for an order), and every
 // state change is appended to the journal before handle() returns. The caller commits
 // the journal and only then hands the events to anyone (runner.h).
 //

@@ -38,6 +38,9 @@ Result<Qty> parse_qty(const ReferenceData& ref, const InstrumentSpec& inst, cons
   const int scale = ref.asset(inst.base).decimals;
   int64_t v = 0;
   const DecimalError e = parse_decimal(text, scale, &v);
+  if (e == DecimalError::kTooPrecise && text[0] == '-') {
+    return make_reject(RejectReason::kQtyNegative, "quantity '" + text + "' is negative");
+  }
   if (e != DecimalError::kOk) return decimal_reject(e, RejectReason::kQtyMalformed, "quantity", text, scale);
   if (v == 0) return make_reject(RejectReason::kQtyZero, "quantity is zero");
   if (v < 0) return make_reject(RejectReason::kQtyNegative, "quantity '" + text + "' is negative");
@@ -59,6 +62,9 @@ Result<Qty> parse_qty(const ReferenceData& ref, const InstrumentSpec& inst, cons
 Result<Price> parse_price(const InstrumentSpec& inst, const std::string& text) {
   int64_t v = 0;
   const DecimalError e = parse_decimal(text, inst.price_decimals, &v);
+  if (e == DecimalError::kTooPrecise && text[0] == '-') {
+    return make_reject(RejectReason::kPriceNotPositive, "price '" + text + "' is not positive");
+  }
   if (e != DecimalError::kOk) {
     return decimal_reject(e, RejectReason::kPriceMalformed, "price", text, inst.price_decimals);
   }
@@ -84,7 +90,8 @@ Result<TwoWayPrice> price_for(const InstrumentSpec& inst, const TierSpec& tier, 
     if (qty.value >= b.min_qty.value) spread = tier.half_spread_for(inst.id) + b.add_cbps;
   }
   OTC_ASSERT(spread >= 0);
-  if (spread >= kCbpsPerUnit) return make_reject(RejectReason::kNoReferencePrice, "configured spread is 100% or more");
+  // Config bounds half-spread and each add-on below 1000 bps, so this is our bug.
+  OTC_ASSERT(spread < kCbpsPerUnit);
   TwoWayPrice out;
   out.spread_cbps = spread;
   int64_t raw_bid = 0;

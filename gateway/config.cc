@@ -20,6 +20,23 @@ struct ConfigError {
 
 [[noreturn]] void fail(const std::string& where, const std::string& what) { throw ConfigError{where + ": " + what}; }
 
+std::string join(const std::string& where, const std::string& key) { return where.empty() ? key : where + "." + key; }
+
+// An optional table or array: absent is fine, present with another type is refused.
+const toml::table* optional_table(const toml::table& t, const std::string& key, const std::string& where) {
+  if (!t.contains(key)) return nullptr;
+  const toml::table* sub = t[key].as_table();
+  if (sub == nullptr) fail(join(where, key), "must be a table");
+  return sub;
+}
+
+const toml::array* optional_array(const toml::table& t, const std::string& key, const std::string& where) {
+  if (!t.contains(key)) return nullptr;
+  const toml::array* a = t[key].as_array();
+  if (a == nullptr) fail(join(where, key), "must be an array");
+  return a;
+}
+
 // Refuses keys we do not know: a misspelt optional key must not fall back to a default.
 void check_keys(const toml::table& t, std::initializer_list<std::string_view> known, const std::string& where) {
   for (const auto& [key, node] : t) {
@@ -32,25 +49,26 @@ void check_keys(const toml::table& t, std::initializer_list<std::string_view> kn
 
 const toml::table& table_at(const toml::table& t, const std::string& key, const std::string& where) {
   const toml::table* sub = t[key].as_table();
-  if (sub == nullptr) fail(where + "." + key, "missing table");
+  if (sub == nullptr) fail(join(where, key), "missing table");
   return *sub;
 }
 
 std::string str(const toml::table& t, const std::string& key, const std::string& where) {
-  auto v = t[key].value<std::string>();
-  if (!v) fail(where + "." + key, "missing or not a string");
-  if (v->empty()) fail(where + "." + key, "must not be empty");
+  auto v = t[key].value_exact<std::string>();
+  if (!v) fail(join(where, key), "missing or not a string");
+  if (v->empty()) fail(join(where, key), "must not be empty");
   return *v;
 }
 
-std::string str_or(const toml::table& t, const std::string& key, const std::string& dflt) {
-  return t[key].value<std::string>().value_or(dflt);
+std::string str_or(const toml::table& t, const std::string& key, const std::string& where, const std::string& dflt) {
+  if (!t.contains(key)) return dflt;
+  return str(t, key, where);
 }
 
 int64_t integer(const toml::table& t, const std::string& key, const std::string& where, int64_t lo, int64_t hi) {
-  auto v = t[key].value<int64_t>();
-  if (!v) fail(where + "." + key, "missing or not an integer");
-  if (*v < lo || *v > hi) fail(where + "." + key, "must be in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
+  auto v = t[key].value_exact<int64_t>();
+  if (!v) fail(join(where, key), "missing or not an integer");
+  if (*v < lo || *v > hi) fail(join(where, key), "must be in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
   return *v;
 }
 
@@ -79,7 +97,7 @@ int64_t bps_to_cbps(const toml::table& t, const std::string& key, const std::str
 
 const toml::array& array_at(const toml::table& t, const std::string& key, const std::string& where) {
   const toml::array* a = t[key].as_array();
-  if (a == nullptr || a->empty()) fail(where + "." + key, "missing or empty array of tables");
+  if (a == nullptr || a->empty()) fail(join(where, key), "missing or empty array of tables");
   return *a;
 }
 
@@ -145,7 +163,7 @@ void load_instruments(const toml::table& root, GatewayConfig* c) {
     if (i.initial_mid.value % i.tick != 0) fail(where + ".initial_mid", "must be on the tick grid");
     i.step_cbps = bps_to_cbps(*t, "step_bps", where);
     if (i.step_cbps > 10000) fail(where + ".step_bps", "must be <= 100");
-    if (const toml::array* bands = (*t)["size_bands"].as_array()) {
+    if (const toml::array* bands = optional_array(*t, "size_bands", where)) {
       for (const toml::node& bn : *bands) {
         const std::string bw = where + ".size_bands[" + std::to_string(i.size_bands.size()) + "]";
         const toml::table* bt = bn.as_table();
@@ -178,15 +196,16 @@ void load_tiers(const toml::table& root, GatewayConfig* c) {
     tier.name = str(*t, "name", where);
     tier.half_spread_cbps = bps_to_cbps(*t, "half_spread_bps", where);
     tier.fee_cbps = bps_to_cbps(*t, "fee_bps", where);
-    if (tier.half_spread_cbps >= 100000 || tier.fee_cbps >= 100000) fail(where, "spread and fee must be < 1000 bps");
+    if (tier.half_spread_cbps >= 100000) fail(where + ".half_spread_bps", "must be < 1000 bps");
+    if (tier.fee_cbps >= 100000) fail(where + ".fee_bps", "must be < 1000 bps");
     tier.quote_ttl_ms = integer(*t, "quote_ttl_ms", where, 100, 600000);
-    if (const toml::table* by = (*t)["half_spread_bps_by_instrument"].as_table()) {
+    if (const toml::table* by = optional_table(*t, "half_spread_bps_by_instrument", where)) {
       for (const auto& [key, node] : *by) {
         const std::string sym(key.str());
         const std::string w = where + ".half_spread_bps_by_instrument." + sym;
         const engine::InstrumentSpec* inst = c->ref.find_instrument(sym);
         if (inst == nullptr) fail(w, "unknown instrument");
-        auto v = node.value<std::string>();
+        auto v = node.value_exact<std::string>();
         if (!v) fail(w, "must be a decimal string");
         const int64_t cbps = decimal(*v, 2, w, false);
         if (cbps >= 100000) fail(w, "must be < 1000 bps");
@@ -237,13 +256,13 @@ void load_clients(const toml::table& root, GatewayConfig* c) {
     if (!password_hash_well_formed(cred.password_hash, &why)) fail(where + ".password_hash", why);
     if (!comp_ids.insert(cred.sender_comp_id).second) fail(where + ".sender_comp_id", "duplicate " + cred.sender_comp_id);
     if (!usernames.insert(cred.username).second) fail(where + ".username", "duplicate " + cred.username);
-    if (const toml::table* bal = (*t)["demo_balances"].as_table()) {
+    if (const toml::table* bal = optional_table(*t, "demo_balances", where)) {
       for (const auto& [key, node] : *bal) {
         const std::string code(key.str());
         const std::string w = where + ".demo_balances." + code;
         const engine::AssetSpec* a = c->ref.find_asset(code);
         if (a == nullptr) fail(w, "unknown asset");
-        auto v = node.value<std::string>();
+        auto v = node.value_exact<std::string>();
         if (!v) fail(w, "must be a decimal string");
         const int64_t amount = decimal(*v, a->decimals, w, true);
         c->demo_balances.push_back(DemoBalance{cl.id, a->id, Amount(amount), *v});
@@ -268,7 +287,7 @@ void load(const std::string& path, GatewayConfig* c) {
   check_keys(root, {"gateway", "engine", "assets", "instruments", "tiers", "clients"}, "");
   const toml::table& gw = table_at(root, "gateway", "");
   check_keys(gw, {"listen_address", "listen_port", "fix_settings", "state_dir", "journal"}, "gateway");
-  c->listen_address = str_or(gw, "listen_address", "127.0.0.1");
+  c->listen_address = str_or(gw, "listen_address", "gateway", "127.0.0.1");
   c->listen_port = static_cast<int>(integer(gw, "listen_port", "gateway", 0, 65535));
   c->fix_settings_path = resolve(dir, str(gw, "fix_settings", "gateway"));
   c->state_dir = resolve(dir, str(gw, "state_dir", "gateway"));
@@ -317,26 +336,30 @@ bool load_config(const std::string& path, GatewayConfig* out, std::string* error
 
 bool load_demo_credentials(const std::string& path, const GatewayConfig& config, std::vector<DemoCredential>* out,
                            std::string* error) {
+  std::vector<DemoCredential> loaded;
   try {
     toml::table root;
     try {
       root = toml::parse_file(path);
     } catch (const toml::parse_error& e) {
-      fail(path, std::string(e.description()));
+      fail(path, std::string(e.description()) + " at line " + std::to_string(e.source().begin.line));
     }
     for (const auto& cred : config.credentials) {
-      auto pw = root[cred.client_code]["password"].value<std::string>();
-      if (!pw) continue;
+      if (!root.contains(cred.client_code)) continue;
+      auto pw = root[cred.client_code]["password"].value_exact<std::string>();
+      if (!pw) fail(path + ": " + cred.client_code + ".password", "missing or not a string");
       std::string why;
       if (!verify_password(*pw, cred.password_hash, &why)) {
-        fail(path + ": " + cred.client_code, "demo password does not match the configured hash " + why);
+        fail(path + ": " + cred.client_code, "demo password does not match the configured password_hash" +
+                                                 (why.empty() ? std::string() : " (" + why + ")"));
       }
-      out->push_back(DemoCredential{cred.client_code, *pw});
+      loaded.push_back(DemoCredential{cred.client_code, *pw});
     }
   } catch (const ConfigError& e) {
     *error = e.what;
     return false;
   }
+  out->insert(out->end(), loaded.begin(), loaded.end());
   return true;
 }
 

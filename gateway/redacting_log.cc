@@ -4,7 +4,7 @@ namespace otc {
 namespace gw {
 namespace {
 
-const char* const kSecretTags[] = {"554=", "925=", "96="};
+const char* const kSecretTags[] = {"554", "925", "96"};
 
 class RedactingLog : public FIX::Log {
  public:
@@ -20,19 +20,67 @@ class RedactingLog : public FIX::Log {
   FIX::Log* inner_;
 };
 
+bool is_secret(const std::string& tag) {
+  for (const char* t : kSecretTags) {
+    if (tag == t) return true;
+  }
+  return false;
+}
+
+long parse_length(const std::string& v) {
+  if (v.empty() || v.size() > 9) return -1;
+  long n = 0;
+  for (char c : v) {
+    if (c < '0' || c > '9') return -1;
+    n = n * 10 + (c - '0');
+  }
+  return n;
+}
+
 }  // namespace
 
+// Walks the message field by field (tag=value<SOH>). RawData(96) may contain SOH, so its
+// extent is what the preceding RawDataLength(95) announced; 95 itself is logged as 3, the
+// length of the mask, so that the logged message stays self-consistent.
 std::string redact_secrets(const std::string& msg) {
-  std::string out = msg;
-  for (const char* tag : kSecretTags) {
-    const std::string needle = std::string("\001") + tag;
-    size_t pos = 0;
-    while ((pos = out.find(needle, pos)) != std::string::npos) {
-      const size_t value = pos + needle.size();
-      const size_t end = out.find('\001', value);
-      const size_t stop = end == std::string::npos ? out.size() : end;
-      out.replace(value, stop - value, "***");
-      pos = value + 3;
+  std::string out;
+  out.reserve(msg.size());
+  long raw_len = -1;
+  size_t i = 0;
+  while (i < msg.size()) {
+    const size_t eq = msg.find('=', i);
+    const size_t soh = msg.find('\001', i);
+    if (eq == std::string::npos || (soh != std::string::npos && soh < eq)) {
+      // Not a tag=value field: copy through the next SOH.
+      const size_t stop = soh == std::string::npos ? msg.size() : soh + 1;
+      out.append(msg, i, stop - i);
+      i = stop;
+      continue;
+    }
+    const std::string tag = msg.substr(i, eq - i);
+    const size_t value = eq + 1;
+    size_t end = msg.find('\001', value);
+    if (end == std::string::npos) end = msg.size();
+    if (tag == "96" && raw_len >= 0 && value + static_cast<size_t>(raw_len) <= msg.size()) {
+      end = value + static_cast<size_t>(raw_len);
+    }
+    if (tag == "95") raw_len = parse_length(msg.substr(value, end - value));
+    out.append(tag).push_back('=');
+    if (is_secret(tag)) {
+      out.append("***");
+    } else if (tag == "95" && raw_len >= 0) {
+      out.append("3");
+    } else {
+      out.append(msg, value, end - value);
+    }
+    if (end < msg.size() && msg[end] == '\001') out.push_back('\001');
+    i = end < msg.size() ? end + 1 : end;
+    // A RawData value that did not end at an SOH: the rest up to the next SOH stays masked.
+    if (tag == "96" && end < msg.size() && msg[end] != '\001') {
+      const size_t next = msg.find('\001', end);
+      if (next == std::string::npos) break;
+      out.push_back('\001');
+      i = next + 1;
     }
   }
   return out;

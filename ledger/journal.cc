@@ -58,7 +58,6 @@ Status MemoryJournal::commit() {
     pending_.clear();
     return make_reject(RejectReason::kJournalHalted, "commit failed: injected failure (MemoryJournal)");
   }
-  committed_.reserve(committed_.size() + pending_.size());
   for (JournalRecord& r : pending_) committed_.push_back(std::move(r));
   pending_.clear();
   return Ok{};

@@ -61,7 +61,7 @@ struct TradeRow {
   Side side;                 // the client's side
   Qty qty;                   // base minor units
   Price price;               // instrument price units
-  std::string qty_text;      // exact decimal text as sent on FIX
+  std::string qty_text;      // the value as decimal text, normalised (trailing zeros dropped)
   std::string price_text;
   Amount notional;           // quote asset minor units
   Amount fee;                // quote asset minor units

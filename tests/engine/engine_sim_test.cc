@@ -35,7 +35,11 @@ using ledger::JournalRecord;
 using ledger::RecordKind;
 using R = RejectReason;
 
+#if defined(__SANITIZE_ADDRESS__)
+constexpr int kSteps = 5000;  // ~10x slower under AddressSanitizer
+#else
 constexpr int kSteps = 20000;
+#endif
 constexpr size_t kLiveQuotesMax = 48;  // small, so the limit is reached now and then
 constexpr int kCommitEvery = 50;
 
@@ -204,16 +208,36 @@ class Sim {
     if (chance(20)) {
       const int base_dec = w_.ref.asset(inst.base).decimals;
       switch (u(10)) {
-        case 0: c.symbol = "DOGE/USD"; break;
-        case 1: c.side = '7'; break;
-        case 2: c.quote_type = 0; break;
-        case 3: c.qty_text = ""; break;
-        case 4: c.qty_text = "0"; break;
-        case 5: c.qty_text = "-" + c.qty_text; break;
-        case 6: c.qty_text = "1.2.3"; break;
-        case 7: c.qty_text = format_decimal_fixed(inst.min_qty.value, base_dec) + "1"; break;  // too precise
-        case 8: c.qty_text = format_qty(w_.ref, inst, Qty(inst.max_qty.value + inst.lot.value)); break;
-        default: c.qty_text = "99999999999999999999"; break;
+        case 0:
+          c.symbol = "DOGE/USD";
+          break;
+        case 1:
+          c.side = '7';
+          break;
+        case 2:
+          c.quote_type = 0;
+          break;
+        case 3:
+          c.qty_text = "";
+          break;
+        case 4:
+          c.qty_text = "0";
+          break;
+        case 5:
+          c.qty_text = "-" + c.qty_text;
+          break;
+        case 6:
+          c.qty_text = "1.2.3";
+          break;
+        case 7:
+          c.qty_text = format_decimal_fixed(inst.min_qty.value, base_dec) + "1";
+          break;  // too precise
+        case 8:
+          c.qty_text = format_qty(w_.ref, inst, Qty(inst.max_qty.value + inst.lot.value));
+          break;
+        default:
+          c.qty_text = "99999999999999999999";
+          break;
       }
     }
     last_ = "quote request " + c.symbol + " side '" + std::string(1, c.side) + "' qty '" + c.qty_text + "' client " +
@@ -221,8 +245,8 @@ class Sim {
     const Expect want = expect_quote(c);
     std::vector<Event> out = w_.handle(c);
     REQUIRE(out.size() == 1);  // exactly one answer
-    INFO("quote request " << c.symbol << " side '" << c.side << "' qty '" << c.qty_text << "' type "
-                          << c.quote_type << " client " << c.client.value);
+    INFO("quote request " << c.symbol << " side '" << c.side << "' qty '" << c.qty_text << "' type " << c.quote_type
+                          << " client " << c.client.value);
     if (want.reject) {
       REQUIRE(std::holds_alternative<QuoteRejectedEvent>(out[0]));
       const auto& e = std::get<QuoteRejectedEvent>(out[0]);
@@ -274,6 +298,13 @@ class Sim {
     e.bid = c.side == '1' ? std::nullopt : px.value().bid;
     e.offer = c.side == '2' ? std::nullopt : std::optional<Price>(px.value().offer);
     if (!e.bid && !e.offer) return rej(R::kNoReferencePrice);
+    // Every quoted side must be executable: the notional fits and is not zero.
+    for (const auto& [side, px_opt] : {std::pair{Side::kSell, e.bid}, std::pair{Side::kBuy, e.offer}}) {
+      if (!px_opt) continue;
+      Result<Amount> n = notional(w_.ref, *inst, qty.value(), *px_opt, side);
+      if (!n.ok()) return rej(n.reject().reason);
+      if (n.value().value == 0) return rej(R::kNotionalTooSmall);
+    }
     return e;
   }
 
@@ -291,9 +322,15 @@ class Sim {
     if (chance(40)) {
       const InstrumentSpec& inst = w_.ref.instrument(mq->q.instrument);
       switch (u(14)) {
-        case 0: o.client = ClientId((o.client.value + 1 + static_cast<uint32_t>(u(2))) % 3); break;
-        case 1: o.side = o.side == '1' ? '2' : '1'; break;
-        case 2: o.qty_text = format_qty(w_.ref, inst, Qty(mq->q.qty.value + inst.lot.value)); break;
+        case 0:
+          o.client = ClientId((o.client.value + 1 + static_cast<uint32_t>(u(2))) % 3);
+          break;
+        case 1:
+          o.side = o.side == '1' ? '2' : '1';
+          break;
+        case 2:
+          o.qty_text = format_qty(w_.ref, inst, Qty(mq->q.qty.value + inst.lot.value));
+          break;
         case 3: {
           const Result<Price> p = parse_price(inst, o.price_text);
           REQUIRE(p.ok());
@@ -305,17 +342,33 @@ class Sim {
           if (inst.id == kBtcEur) o.symbol = "BTC/USD";
           if (inst.id == kEthUsd) o.symbol = "ETH/BTC";
           break;
-        case 5: o.quote_id = "Q" + std::to_string(next_quote_id_ + 1000); break;
-        case 6: o.quote_id = "XYZ"; break;
+        case 5:
+          o.quote_id = "Q" + std::to_string(next_quote_id_ + 1000);
+          break;
+        case 6:
+          o.quote_id = "XYZ";
+          break;
         case 7:
           if (!used_[o.client.value].empty()) o.cl_ord_id = *used_[o.client.value].begin();
           break;
-        case 8: o.ord_type = '2'; break;
-        case 9: o.side = '9'; break;
-        case 10: o.price_text = ""; break;
-        case 11: o.qty_text = "0"; break;
-        case 12: o.cl_ord_id = chance(50) ? std::string() : std::string(65, 'c'); break;
-        default: o.quote_id = ""; break;
+        case 8:
+          o.ord_type = '2';
+          break;
+        case 9:
+          o.side = '9';
+          break;
+        case 10:
+          o.price_text = "";
+          break;
+        case 11:
+          o.qty_text = "0";
+          break;
+        case 12:
+          o.cl_ord_id = chance(50) ? std::string() : std::string(65, 'c');
+          break;
+        default:
+          o.quote_id = "";
+          break;
       }
     }
     last_ = "order " + o.symbol + " side '" + std::string(1, o.side) + "' qty '" + o.qty_text + "' px '" +
@@ -324,8 +377,7 @@ class Sim {
     const Expect want = expect_order(o);
     std::vector<Event> out = w_.handle(o);
     INFO("order " << o.symbol << " side '" << o.side << "' qty '" << o.qty_text << "' px '" << o.price_text
-                  << "' quote '" << o.quote_id << "' client " << o.client.value << " ClOrdID '" << o.cl_ord_id
-                  << "'");
+                  << "' quote '" << o.quote_id << "' client " << o.client.value << " ClOrdID '" << o.cl_ord_id << "'");
     if (want.reject) {
       REQUIRE(out.size() == 1);
       INFO("got " << event_name(out[0]));

@@ -1,9 +1,10 @@
 // tests/engine/engine_test.cc: the engine through Engine::handle: a scenario table with
 // every RejectReason the engine produces, the quote -> order -> fill path with exact
-// balances and journal records, and restart from a RecoveredState.
-// (kJournalHalted is in engine_halt_test.cc: today it aborts the process.)
+// balances and journal records, the halt after a failed commit, and restart from a
+// RecoveredState.
 #include "engine/engine.h"
 
+#define CATCH_CONFIG_ENABLE_PAIR_STRINGMAKER  // readable failures of ClOrdID lists
 #include <catch2/catch.hpp>
 
 #include <cstdint>
@@ -255,11 +256,11 @@ std::vector<Row> engine_rows() {
                   c.q = c.w.quote(kGamma, "BTC/USD", '1', "1");
                   REQUIRE(c.q.offer == Price(6516250));
                 }),
-      order_row("order: notional beyond int64", set_qty("50"), R::kNotionalOverflow,
-                [](Ctx& c) {
-                  c.w.tick(kBtcUsd, "2000000000000000.00");
-                  c.q = c.w.quote(kAcme, "BTC/USD", '1', "50");
-                }),
+      quote_row("quote: notional beyond int64 (never quoted, so never executable)", qr(kAcme, "BTC/USD", '1', "50"),
+                R::kNotionalOverflow, [](Ctx& c) { c.w.tick(kBtcUsd, "2000000000000000.00"); }),
+      quote_row("quote: notional rounds to zero (sell 0.001 ETH at a 0.000001 BTC bid)",
+                qr(kAcme, "ETH/BTC", '2', "0.001"), R::kNotionalTooSmall,
+                [](Ctx& c) { c.w.tick(kEthBtc, "0.000002"); }),
       order_row("order: client balance would overflow", {}, R::kBalanceOverflow,
                 [](Ctx& c) {
                   // As much BTC as the external account can give: ACME then holds
@@ -301,7 +302,7 @@ std::vector<Row> engine_rows() {
                   o.symbol = "NOPE";
                 },
                 R::kClOrdIdInvalid),
-      order_row("order: too many ClOrdIDs for the client", {}, R::kClOrdIdInvalid,
+      order_row("order: too many ClOrdIDs for the client", {}, R::kClOrdIdLimit,
                 then(acme_two_way, [](Ctx& c) { execute(c, "ONLY-ONE"); }),
                 [](ReferenceData& r) { r.limits.cl_ord_ids_per_client_max = 1; }),
   };
@@ -368,10 +369,16 @@ TEST_CASE("engine: every rejection, answered once, journaled, nothing else chang
     REQUIRE(w.journal.commit().ok());
     REQUIRE(w.journal.committed().size() == committed_before + 1);
     const JournalRecord& rec = w.journal.committed().back();
-    CHECK(rec.kind == (std::holds_alternative<QuoteRequestCmd>(cmd) ? RecordKind::kQuoteRejected
-                                                                     : RecordKind::kOrderRejected));
+    CHECK(rec.kind ==
+          (std::holds_alternative<QuoteRequestCmd>(cmd) ? RecordKind::kQuoteRejected : RecordKind::kOrderRejected));
     CHECK(rec.payload.find("\"reason\":" + std::to_string(static_cast<int>(row.want))) != std::string::npos);
     CHECK(rec.transfers.empty());
+    if (const auto* o = std::get_if<NewOrderCmd>(&cmd)) {
+      // The indexed ClOrdID marks it used after a restart: not for ones we did not take.
+      const bool taken = row.want != R::kClOrdIdInvalid && row.want != R::kDuplicateClOrdId &&
+                         row.want != R::kClOrdIdLimit;
+      CHECK(rec.cl_ord_id == (taken ? o->cl_ord_id : std::string()));
+    }
     CHECK(snapshot_balances(w) == before);
     CHECK(w.engine.rfq_book().live_count() == live_before);
   }
@@ -380,7 +387,7 @@ TEST_CASE("engine: every rejection, answered once, journaled, nothing else chang
 TEST_CASE("engine: the table triggers every reason the engine can produce", "[engine]") {
   std::set<RejectReason> covered;
   for (const Row& row : engine_rows()) covered.insert(row.want);
-  covered.insert(R::kJournalHalted);  // engine_halt_test.cc
+  covered.insert(R::kJournalHalted);  // "after a failed commit ..." below
   int n = 0;
   const RejectReason* all = all_reject_reasons(&n);
   for (int i = 0; i < n; ++i) {
@@ -593,6 +600,22 @@ TEST_CASE("engine: ETH/BTC fills move gwei and satoshi exactly", "[engine]") {
   CHECK(w.fee_balance(kBtc) == 736);
 }
 
+TEST_CASE("engine: the order's numbers are compared by value, not by text", "[engine]") {
+  World w;
+  const QuotedEvent q = w.quote(kAcme, "BTC/USD", '1', "1");
+  NewOrderCmd o = w.order_for(q, Side::kBuy, "TEXT-1");
+  o.qty_text = "001.00000000";
+  o.price_text = "65032.500";
+  std::vector<Event> out = w.handle(o);
+  REQUIRE(out.size() == 2);
+  CHECK(std::get<FilledEvent>(out[1]).last_px == Price(6503250));
+  REQUIRE(w.journal.commit().ok());
+  const JournalRecord& rf = w.journal.committed().back();
+  REQUIRE(rf.trade.has_value());
+  CHECK(rf.trade->qty_text == "1");  // canonical text of the traded values
+  CHECK(rf.trade->price_text == "65032.5");
+}
+
 TEST_CASE("engine: a quote executes until valid_until - 1us", "[engine]") {
   World w;
   const QuotedEvent q = w.quote(kAcme, "BTC/USD", 0, "1");
@@ -674,6 +697,52 @@ TEST_CASE("engine: ids increase and never repeat across quotes, orders and rejec
   CHECK(execs.size() == 7 + 13 * 2);  // 7 rejects (1 id each), 13 fills (2 ids each)
 }
 
+TEST_CASE("engine: after a failed commit every request is answered kJournalHalted, nothing recorded", "[engine]") {
+  World w;
+  const QuotedEvent q = w.quote(kAcme, "BTC/USD", 0, "1");
+  REQUIRE(w.journal.commit().ok());
+  w.quote(kAcme, "BTC/USD", 0, "2");  // lost with the failed commit
+  w.journal.fail_next_commit();
+  REQUIRE_FALSE(w.journal.commit().ok());
+  REQUIRE(w.journal.halted());
+  const size_t committed = w.journal.committed().size();
+  const auto balances = snapshot_balances(w);
+
+  const QuoteRequestCmd bad_req = [] {
+    QuoteRequestCmd c = World::quote_request(kBeta, "NOPE", '9', "x");
+    c.quote_req_id = "";
+    return c;
+  }();
+  const std::vector<QuoteRequestCmd> requests = {World::quote_request(kAcme, "BTC/USD", 0, "1"), bad_req};
+  for (const QuoteRequestCmd& c : requests) {
+    std::vector<Event> out = w.handle(c);
+    REQUIRE(out.size() == 1);
+    REQUIRE(std::holds_alternative<QuoteRejectedEvent>(out[0]));
+    CHECK(std::get<QuoteRejectedEvent>(out[0]).reject.reason == R::kJournalHalted);
+    CHECK(std::get<QuoteRejectedEvent>(out[0]).quote_req_id == c.quote_req_id);
+  }
+  NewOrderCmd good = w.order_for(q, Side::kBuy, "AFTER-HALT");
+  NewOrderCmd bad = good;
+  bad.cl_ord_id = "";
+  bad.ord_type = '1';
+  for (const NewOrderCmd& o : {good, bad}) {
+    std::vector<Event> out = w.handle(o);
+    REQUIRE(out.size() == 1);
+    INFO("got " << event_name(out[0]));
+    REQUIRE(std::holds_alternative<OrderNotTakenEvent>(out[0]));
+    const auto& e = std::get<OrderNotTakenEvent>(out[0]);
+    CHECK(e.reject.reason == R::kJournalHalted);
+    CHECK(e.client == kAcme);
+    CHECK(e.cl_ord_id == o.cl_ord_id);
+    CHECK(e.ts == w.clock.now());
+  }
+  CHECK(w.journal.pending() == 0);
+  CHECK_FALSE(w.journal.commit().ok());
+  CHECK(w.journal.committed().size() == committed);
+  CHECK(snapshot_balances(w) == balances);
+  CHECK(w.engine.rfq_book().live_count() == 2);  // the quote is still there, untouched
+}
+
 // ---- Restart --------------------------------------------------------------------------
 
 TEST_CASE("engine: start() continues the id counters and knows old ClOrdIDs", "[engine]") {
@@ -720,6 +789,83 @@ TEST_CASE("engine: start() continues the id counters and knows old ClOrdIDs", "[
   std::vector<Event> out = w.handle(w.order_for(qb2, Side::kBuy, "B-OLD"));
   REQUIRE(out.size() == 1);
   CHECK(std::get<OrderRejectedEvent>(out[0]).reject.reason == R::kDuplicateClOrdId);
+}
+
+}  // namespace
+}  // namespace otc::engine::test
+
+namespace otc::engine::test {
+namespace {
+
+// What SqliteJournal::load derives from the journal, computed from MemoryJournal records:
+// the highest ids, and the (client, ClOrdID) of accepted and rejected orders.
+ledger::RecoveredState recover_from(const std::vector<JournalRecord>& records) {
+  ledger::RecoveredState s;
+  for (const JournalRecord& r : records) {
+    s.last_quote_id = std::max(s.last_quote_id, r.quote_id);
+    s.last_order_id = std::max(s.last_order_id, r.order_id);
+    s.last_exec_id = std::max(s.last_exec_id, r.exec_id);
+    if ((r.kind == RecordKind::kOrderAccepted || r.kind == RecordKind::kOrderRejected) && !r.client.empty() &&
+        !r.cl_ord_id.empty()) {
+      s.cl_ord_ids.emplace_back(r.client, r.cl_ord_id);
+    }
+  }
+  return s;
+}
+
+TEST_CASE("engine: a restart from the journal's records continues ids and knows used ClOrdIDs", "[engine]") {
+  std::set<uint64_t> quote_ids, order_ids, exec_ids;
+  auto note = [&](const std::vector<Event>& out) {
+    for (const Event& e : out) {
+      if (const auto* q = std::get_if<QuotedEvent>(&e)) CHECK(quote_ids.insert(q->quote_id.value).second);
+      if (const auto* a = std::get_if<OrderAcceptedEvent>(&e)) {
+        CHECK(order_ids.insert(a->order_id.value).second);
+        CHECK(exec_ids.insert(a->exec_id.value).second);
+      }
+      if (const auto* r = std::get_if<OrderRejectedEvent>(&e)) {
+        CHECK(order_ids.insert(r->order_id.value).second);
+        CHECK(exec_ids.insert(r->exec_id.value).second);
+      }
+      if (const auto* f = std::get_if<FilledEvent>(&e)) CHECK(exec_ids.insert(f->exec_id.value).second);
+    }
+  };
+  std::vector<JournalRecord> records;
+  {
+    World first;
+    std::vector<Event> out = first.handle(World::quote_request(kAcme, "BTC/USD", 0, "1"));
+    note(out);
+    const QuotedEvent q = std::get<QuotedEvent>(out.at(0));
+    NewOrderCmd rejected = first.order_for(q, Side::kBuy, "REJECTED");
+    rejected.qty_text = "0.5";
+    note(first.handle(rejected));                                  // qty mismatch: ClOrdID used
+    note(first.handle(first.order_for(q, Side::kBuy, "FILLED")));  // fills
+    NewOrderCmd invalid = first.order_for(q, Side::kBuy);
+    invalid.cl_ord_id = "";
+    note(first.handle(invalid));                                   // invalid: not taken
+    note(first.handle(first.order_for(q, Side::kBuy, "FILLED")));  // duplicate: not taken again
+    REQUIRE(first.journal.commit().ok());
+    records = first.journal.committed();
+  }
+  const ledger::RecoveredState rs = recover_from(records);
+  CHECK(rs.cl_ord_ids == std::vector<std::pair<std::string, std::string>>{{"ACME", "REJECTED"}, {"ACME", "FILLED"}});
+
+  World second(World::Options{}, rs);
+  std::vector<Event> out = second.handle(World::quote_request(kAcme, "BTC/USD", 0, "1"));
+  note(out);
+  const QuotedEvent q = std::get<QuotedEvent>(out.at(0));
+  for (const char* used : {"REJECTED", "FILLED"}) {
+    INFO("ClOrdID " << used);
+    out = second.handle(second.order_for(q, Side::kBuy, used));
+    note(out);
+    REQUIRE(out.size() == 1);
+    CHECK(std::get<OrderRejectedEvent>(out[0]).reject.reason == R::kDuplicateClOrdId);
+  }
+  out = second.handle(second.order_for(q, Side::kBuy, "NEW"));
+  note(out);
+  CHECK(out.size() == 2);
+  CHECK(quote_ids.size() == 2);
+  CHECK(order_ids.size() == 4 + 3);
+  CHECK(exec_ids.size() == 5 + 4);
 }
 
 }  // namespace

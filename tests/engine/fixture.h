@@ -132,16 +132,16 @@ inline ReferenceData demo_reference_data() {
   gold.id = 0;
   gold.name = "gold";
   gold.half_spread_cbps = 500;
-  gold.half_spread_by_instrument_cbps = {{kEurUsd.value, 50}, {kGbpUsd.value, 80}, {kUsdtUsd.value, 100},
-                                         {kUsdcUsd.value, 100}};
+  gold.half_spread_by_instrument_cbps = {
+      {kEurUsd.value, 50}, {kGbpUsd.value, 80}, {kUsdtUsd.value, 100}, {kUsdcUsd.value, 100}};
   gold.fee_cbps = 0;
   gold.quote_ttl_ms = 10000;
   TierSpec silver;
   silver.id = 1;
   silver.name = "silver";
   silver.half_spread_cbps = 1000;
-  silver.half_spread_by_instrument_cbps = {{kEurUsd.value, 100}, {kGbpUsd.value, 150}, {kUsdtUsd.value, 200},
-                                           {kUsdcUsd.value, 200}};
+  silver.half_spread_by_instrument_cbps = {
+      {kEurUsd.value, 100}, {kGbpUsd.value, 150}, {kUsdtUsd.value, 200}, {kUsdcUsd.value, 200}};
   silver.fee_cbps = 100;
   silver.quote_ttl_ms = 5000;
   TierSpec bronze;
@@ -152,8 +152,7 @@ inline ReferenceData demo_reference_data() {
   bronze.quote_ttl_ms = 3000;
   r.tiers = {gold, silver, bronze};
   r.clients = {ClientSpec{kAcme, "ACME", "Acme Capital Partners LLC", 0},
-               ClientSpec{kBeta, "BETA", "Beta Markets Ltd", 1},
-               ClientSpec{kGamma, "GAMMA", "Gamma Treasury GmbH", 2}};
+               ClientSpec{kBeta, "BETA", "Beta Markets Ltd", 1}, ClientSpec{kGamma, "GAMMA", "Gamma Treasury GmbH", 2}};
   r.limits = EngineLimits{2000, 100000, 100000, 1000000};
   r.index();
   return r;
@@ -262,7 +261,8 @@ struct World {
     std::vector<Event> out = handle(quote_request(c, symbol, side, qty));
     REQUIRE(out.size() == 1);
     const auto* r = std::get_if<QuoteRejectedEvent>(&out[0]);
-    INFO("got " << event_name(out[0]) << (r ? " " + std::string(reject_name(r->reject.reason)) + ": " + r->reject.detail : ""));
+    INFO("got " << event_name(out[0])
+                << (r ? " " + std::string(reject_name(r->reject.reason)) + ": " + r->reject.detail : ""));
     REQUIRE(std::holds_alternative<QuotedEvent>(out[0]));
     return std::get<QuotedEvent>(out[0]);
   }
@@ -270,6 +270,7 @@ struct World {
   std::string fresh_cl_ord_id() { return "C" + std::to_string(next_cl_ord_++); }
 
   // The order that executes `q` on `side` exactly as quoted (if the quote has that side).
+  // An empty `cl_ord_id` means "a fresh one": set it afterwards to send an empty ClOrdID.
   NewOrderCmd order_for(const QuotedEvent& q, Side side, std::string cl_ord_id = {}) {
     const InstrumentSpec& inst = ref.instrument(q.instrument);
     NewOrderCmd o;

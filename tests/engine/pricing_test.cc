@@ -62,6 +62,7 @@ TEST_CASE("parse_qty: zero, sign, shape, grid, range and bounds", "[pricing]") {
       {kBtcUsd, "-1", R::kQtyNegative},
       {kBtcUsd, "-0.0001", R::kQtyNegative},
       {kBtcUsd, "-0.00005", R::kQtyNegative},
+      {kBtcUsd, "-0.000000001", R::kQtyNegative},  // the sign is the better message than the grid
       {kBtcUsd, "-92233720368.54775808", R::kQtyNegative},  // INT64_MIN sat still parses
       // malformed
       {kBtcUsd, "abc", R::kQtyMalformed},
@@ -77,15 +78,15 @@ TEST_CASE("parse_qty: zero, sign, shape, grid, range and bounds", "[pricing]") {
       {kBtcUsd, "1,5", R::kQtyMalformed},
       {kBtcUsd, "0x10", R::kQtyMalformed},
       {kBtcUsd, "NaN", R::kQtyMalformed},
-      {kBtcUsd, std::string(65, '1'), R::kQtyMalformed},  // longer than kDecimalTextMax
+      {kBtcUsd, std::string(65, '1'), R::kQtyMalformed},     // longer than kDecimalTextMax
       {kBtcUsd, "99999999999999999999x", R::kQtyMalformed},  // malformed wins over overflow
       // empty text
       {kBtcUsd, "", R::kMissingField},
       // off the lot step, including more decimals than the asset holds
       {kBtcUsd, "0.00005", R::kQtyOffLot},
-      {kBtcUsd, "0.00000001", R::kQtyOffLot},   // 1 sat: on the asset scale, off the lot
+      {kBtcUsd, "0.00000001", R::kQtyOffLot},  // 1 sat: on the asset scale, off the lot
       {kBtcUsd, "1.00015", R::kQtyOffLot},
-      {kBtcUsd, "0.000000001", R::kQtyOffLot},  // 9 decimals: BTC has 8
+      {kBtcUsd, "0.000000001", R::kQtyOffLot},           // 9 decimals: BTC has 8
       {kBtcUsd, "92233720368.54775807", R::kQtyOffLot},  // INT64_MAX sat parses, off lot
       {kEurUsd, "1000.001", R::kQtyOffLot},
       {kEthBtc, "0.0015", R::kQtyOffLot},
@@ -145,6 +146,7 @@ TEST_CASE("parse_price: sign, shape, tick grid and range", "[pricing]") {
       {kBtcUsd, "100000000000000000000", R::kNumberOutOfRange},
       {kBtcUsd, "65000.001", R::kPriceOffTick},  // more decimals than the price scale
       {kBtcUsd, "0.001", R::kPriceOffTick},
+      {kBtcUsd, "-0.001", R::kPriceNotPositive},  // the sign is the better message than the grid
       {kBtcUsd, "0", R::kPriceNotPositive},
       {kBtcUsd, "0.00", R::kPriceNotPositive},
       {kBtcUsd, "-0", R::kPriceNotPositive},
@@ -317,7 +319,7 @@ TEST_CASE("notional: client buy rounds up, sell rounds down; overflow is a rejec
       // BTC/USD: exponent 8 + 2 - 2 = 8 (cents = sat * price units / 1e8)
       {kBtcUsd, "1", "65032.50", Side::kBuy, 6503250},
       {kBtcUsd, "1", "65032.50", Side::kSell, 6503250},
-      {kBtcUsd, "0.0001", "65032.51", Side::kBuy, 651},   // 650.3251 cents
+      {kBtcUsd, "0.0001", "65032.51", Side::kBuy, 651},  // 650.3251 cents
       {kBtcUsd, "0.0001", "65032.51", Side::kSell, 650},
       {kBtcUsd, "50", "65000.00", Side::kBuy, 325000000},
       {kBtcUsd, "50", "1844674407370955.16", Side::kBuy, 9223372036854775800},
@@ -354,10 +356,10 @@ struct FeeCase {
 
 TEST_CASE("fee: notional * fee_cbps / 1e6 rounded up", "[pricing]") {
   const std::vector<FeeCase> cases = {
-      {0, 6503250, 0},            // gold: no fee
-      {100, 6503250, 651},        // silver 1 bp: 650.325 -> 651
-      {100, 1000000, 100},        // exact
-      {100, 651, 1},              // 0.0651 -> 1
+      {0, 6503250, 0},      // gold: no fee
+      {100, 6503250, 651},  // silver 1 bp: 650.325 -> 651
+      {100, 1000000, 100},  // exact
+      {100, 651, 1},        // 0.0651 -> 1
       {100, 0, 0},
       {500, 4912, 3},             // bronze 5 bp: 2.456 -> 3
       {500, 1275000000, 637500},  // exact

@@ -87,7 +87,7 @@ TEST_CASE("rfq_book: only the client it was given to may execute it", "[rfq_book
   b.add(make_quote(1, kAcme, kStart));
   b.add(make_quote(2, kAcme, kStart));
   b.add(make_quote(3, kAcme, kStart, 1000));
-  CHECK(why_not(b, 1, kBeta, at(0)) == R::kQuoteOfOtherClient);   // live
+  CHECK(why_not(b, 1, kBeta, at(0)) == R::kQuoteOfOtherClient);  // live
   CHECK(why_not(b, 1, kGamma, at(0)) == R::kQuoteOfOtherClient);
   CHECK(why_not(b, 3, kBeta, at(5000)) == R::kQuoteOfOtherClient);  // live, past its time: ownership first
   b.mark_executed(QuoteId(2));

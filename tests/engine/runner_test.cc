@@ -96,8 +96,9 @@ class CollectingSink final : public EventSink {
       return has(RecordKind::kQuote, [&](const JournalRecord& r) { return r.quote_id == q->quote_id; });
     }
     if (const auto* q = std::get_if<QuoteRejectedEvent>(&e)) {
-      return has(RecordKind::kQuoteRejected,
-                 [&](const JournalRecord& r) { return r.payload.find("\"" + q->quote_req_id + "\"") != std::string::npos; });
+      return has(RecordKind::kQuoteRejected, [&](const JournalRecord& r) {
+        return r.payload.find("\"" + q->quote_req_id + "\"") != std::string::npos;
+      });
     }
     if (const auto* a = std::get_if<OrderAcceptedEvent>(&e)) {
       return has(RecordKind::kOrderAccepted, [&](const JournalRecord& r) { return r.exec_id == a->exec_id; });
@@ -256,13 +257,13 @@ TEST_CASE("runner: every command gets one answer through the runner", "[runner]"
   Runner r(w.ref, w.engine, w.journal, w.clock, nullptr, sink, cfg);
   std::vector<Command> cmds;
   cmds.push_back(request(kAcme, "R1"));
-  cmds.push_back(w.order_for(q1, Side::kBuy, "O1"));           // fills
-  cmds.push_back(w.order_for(q1, Side::kSell, "O2"));          // already executed
-  cmds.push_back(request(kGamma, "R2", "0"));                  // qty zero
-  cmds.push_back(w.order_for(q2, Side::kSell, "O3"));          // fills
+  cmds.push_back(w.order_for(q1, Side::kBuy, "O1"));                                // fills
+  cmds.push_back(w.order_for(q1, Side::kSell, "O2"));                               // already executed
+  cmds.push_back(request(kGamma, "R2", "0"));                                       // qty zero
+  cmds.push_back(w.order_for(q2, Side::kSell, "O3"));                               // fills
   cmds.push_back(PriceTickCmd{PriceTick{kBtcUsd, Price(6600000), w.clock.now()}});  // no answer
   cmds.push_back(request(kBeta, "R3"));
-  cmds.push_back(w.order_for(q2, Side::kSell, "O3"));          // duplicate ClOrdID
+  cmds.push_back(w.order_for(q2, Side::kSell, "O3"));  // duplicate ClOrdID
   for (const Command& c : cmds) REQUIRE(r.submit(c));
   r.start();
   REQUIRE(sink.wait_events(9));
@@ -291,7 +292,7 @@ TEST_CASE("runner: a failed commit answers the batch with kJournalHalted and hal
 
   CollectingSink sink(w.journal);
   Runner r(w.ref, w.engine, w.journal, w.clock, nullptr, sink, RunnerConfig{});
-  REQUIRE(r.submit(request(kAcme, "RQ-LOST")));         // would be quoted
+  REQUIRE(r.submit(request(kAcme, "RQ-LOST")));            // would be quoted
   REQUIRE(r.submit(w.order_for(q1, Side::kBuy, "FILL")));  // would fill
   NewOrderCmd bad = w.order_for(q2, Side::kBuy, "BAD");
   bad.qty_text = "0.5";
