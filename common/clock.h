@@ -6,6 +6,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "common/types.h"
 
@@ -37,5 +38,10 @@ class ManualClock final : public Clock {
 std::string format_fix_timestamp_ms(TimeUs t);
 // ISO 8601 with microseconds: "YYYY-MM-DDTHH:MM:SS.ssssssZ".
 std::string format_iso8601_us(TimeUs t);
+
+// Parses a FIX UTCTimestamp "YYYYMMDD-HH:MM:SS" with optional ".sss" or ".ssssss"
+// (FIX 4.4 allows milliseconds; we also take microseconds). Checks every field's range
+// (leap seconds refused). False on anything else.
+[[nodiscard]] bool parse_fix_timestamp(std::string_view text, TimeUs* out);
 
 }  // namespace otc

@@ -48,6 +48,10 @@ enum class RejectReason : uint16_t {
   kQuoteInstrumentMismatch = 3008,
   kNoReferencePrice = 3009,
   kLiveQuotesLimit = 3010,
+  kQuoteIndicative = 3011,
+  kQuoteTtlOutOfRange = 3012,
+  kQuoteCanceled = 3013,
+  kUnsupportedQuoteCancelType = 3014,
   // 9xxx: system state.
   kEngineBusy = 9001,
   kJournalHalted = 9002,

@@ -95,6 +95,8 @@ void Engine::handle(const Command& cmd, std::vector<Event>* out) {
     on_new_order(*o, out);
   } else if (const auto* p = std::get_if<PriceTickCmd>(&cmd)) {
     on_price_tick(*p);
+  } else if (const auto* x = std::get_if<QuoteCancelCmd>(&cmd)) {
+    on_quote_cancel(*x, out);
   } else {
     on_timer();
   }
@@ -139,13 +141,14 @@ void Engine::on_quote_request(const QuoteRequestCmd& c, std::vector<Event>* out)
                                        "QuoteReqID must be 1.." + std::to_string(kQuoteReqIdLengthMax) + " characters"),
                         out);
   }
-  if (c.quote_type != 1) {
+  if (c.quote_type != 1 && c.quote_type != 0) {
     return reject_quote(c, make_reject(RejectReason::kUnsupportedQuoteType,
                                        (c.quote_type < 0 ? std::string("QuoteType is not a number")
                                                           : "QuoteType " + std::to_string(c.quote_type) + " not supported") +
-                                           "; send 1 (tradeable)"),
+                                           "; send 1 (tradeable) or 0 (indicative)"),
                         out);
   }
+  const bool firm = c.quote_type == 1;
   const InstrumentSpec* inst = ref_.find_instrument(c.symbol);
   if (inst == nullptr) {
     return reject_quote(c, make_reject(RejectReason::kUnknownInstrument, "unknown instrument '" + c.symbol + "'"), out);
@@ -164,12 +167,32 @@ void Engine::on_quote_request(const QuoteRequestCmd& c, std::vector<Event>* out)
   if (!qty.ok()) return reject_quote(c, qty.reject(), out);
 
   const TimeUs t = now();
+  const TierSpec& tier = ref_.tier_of(c.client);
+  int64_t ttl_us = tier.quote_ttl_ms * 1000;
+  if (!c.expire_time.empty()) {
+    TimeUs until;
+    if (!parse_fix_timestamp(c.expire_time, &until)) {
+      return reject_quote(c, make_reject(RejectReason::kQuoteTtlOutOfRange,
+                                         "ExpireTime '" + c.expire_time + "' is not a UTCTimestamp YYYYMMDD-HH:MM:SS[.sss]"),
+                          out);
+    }
+    ttl_us = until.value - t.value;
+    if (ttl_us < kQuoteTtlMinMs * 1000 || ttl_us > tier.quote_ttl_max_ms * 1000) {
+      return reject_quote(c, make_reject(RejectReason::kQuoteTtlOutOfRange,
+                                         "ExpireTime " + c.expire_time + " gives a quote life of " +
+                                             std::to_string(ttl_us / 1000) + " ms; allowed " +
+                                             std::to_string(kQuoteTtlMinMs) + ".." +
+                                             std::to_string(tier.quote_ttl_max_ms) + " ms"),
+                          out);
+    }
+  }
   const auto& ref_px = refs_[inst->id.value];
   if (!ref_px) {
     return reject_quote(c, make_reject(RejectReason::kNoReferencePrice, "no reference price for " + inst->symbol), out);
   }
   const int64_t age_us = t.value - ref_px->ts.value;
-  if (age_us > ref_.limits.price_age_max_ms * 1000) {
+  // Indicative quotes may be given on an old price: they are marked and never executable.
+  if (firm && age_us > ref_.limits.price_age_max_ms * 1000) {
     return reject_quote(c, make_reject(RejectReason::kNoReferencePrice,
                                        "reference price for " + inst->symbol + " is " + std::to_string(age_us / 1000) +
                                            " ms old (max " + std::to_string(ref_.limits.price_age_max_ms) + " ms)"),
@@ -177,8 +200,8 @@ void Engine::on_quote_request(const QuoteRequestCmd& c, std::vector<Event>* out)
   }
   if (rfq_.full()) return reject_quote(c, make_reject(RejectReason::kLiveQuotesLimit, "too many live quotes"), out);
 
-  const TierSpec& tier = ref_.tier_of(c.client);
-  Result<TwoWayPrice> px = price_for(*inst, tier, ref_px->mid, qty.value());
+  const Amount desk_position = ledger_.balance(desk_accounts_[inst->base.value]);
+  Result<TwoWayPrice> px = price_for(ref_, *inst, tier, ref_px->mid, qty.value(), desk_position);
   if (!px.ok()) return reject_quote(c, px.reject(), out);
   // A one-sided request gets the side the client trades on: a buyer the offer.
   std::optional<Price> bid = px.value().bid;
@@ -210,8 +233,9 @@ void Engine::on_quote_request(const QuoteRequestCmd& c, std::vector<Event>* out)
   q.offer = offer;
   q.mid = ref_px->mid;
   q.created = t;
-  q.valid_until = TimeUs(t.value + tier.quote_ttl_ms * 1000);
+  q.valid_until = TimeUs(t.value + ttl_us);
   q.quote_req_id = c.quote_req_id;
+  q.firm = firm;
 
   JournalRecord rec;
   rec.kind = RecordKind::kQuote;
@@ -219,7 +243,11 @@ void Engine::on_quote_request(const QuoteRequestCmd& c, std::vector<Event>* out)
   rec.client = ref_.client(c.client).code;
   rec.quote_id = q.id;
   Json j{{"client", rec.client},
+         {"desk_position", desk_position.value},
+         {"firm", firm},
          {"instrument", inst->symbol},
+         {"reference_ts_us", ref_px->ts.value},
+         {"skew_cbps", px.value().skew_cbps},
          {"mid", q.mid.value},
          {"qty", q.qty.value},
          {"quote_id", q.id.value},
@@ -233,8 +261,56 @@ void Engine::on_quote_request(const QuoteRequestCmd& c, std::vector<Event>* out)
   rec.payload = canonical(j);
   journal_.append(std::move(rec));
 
-  out->push_back(QuotedEvent{c.client, c.quote_req_id, q.id, inst->id, side, q.qty, bid, offer, q.valid_until, t});
+  out->push_back(QuotedEvent{c.client, c.quote_req_id, q.id, inst->id, side, q.qty, bid, offer, q.valid_until, t, firm});
   rfq_.add(std::move(q));
+}
+
+void Engine::on_quote_cancel(const QuoteCancelCmd& c, std::vector<Event>* out) {
+  OTC_ASSERT(c.client.value < ref_.clients.size());
+  const TimeUs t = now();
+  QuoteCancelAnsweredEvent ev{c.client, c.quote_id, c.cancel_type, 0, std::nullopt, t};
+  if (journal_.halted()) {
+    ev.reject = make_reject(RejectReason::kJournalHalted, "journal halted");
+  } else if (c.cancel_type == 1) {
+    QuoteId qid;
+    if (c.quote_id.empty()) {
+      ev.reject = make_reject(RejectReason::kMissingField, "QuoteID is required with QuoteCancelType 1");
+    } else if (!parse_quote_id(c.quote_id, &qid)) {
+      ev.reject = make_reject(RejectReason::kUnknownQuote, "unknown QuoteID " + c.quote_id);
+    } else {
+      Result<Ok> r = rfq_.cancel(qid, c.client, t);
+      if (r.ok()) {
+        ev.canceled = 1;
+      } else {
+        ev.reject = r.reject();
+      }
+    }
+  } else if (c.cancel_type == 4) {
+    ev.canceled = rfq_.cancel_all(c.client, t);
+  } else {
+    ev.reject = make_reject(RejectReason::kUnsupportedQuoteCancelType,
+                            "QuoteCancelType " + (c.cancel_type < 0 ? std::string("absent or not a number")
+                                                                    : std::to_string(c.cancel_type)) +
+                                " not supported; send 1 (with QuoteID) or 4 (all quotes)");
+  }
+  if (!journal_.halted()) {
+    JournalRecord rec;
+    rec.kind = RecordKind::kQuoteCanceled;
+    rec.ts = t;
+    rec.client = ref_.client(c.client).code;
+    // Only a quote we really withdrew is indexed: the client's text is not an id of ours.
+    QuoteId qid;
+    if (c.cancel_type == 1 && ev.canceled == 1 && parse_quote_id(c.quote_id, &qid)) rec.quote_id = qid;
+    Json j{{"cancel_type", c.cancel_type}, {"canceled", ev.canceled}, {"client", rec.client}, {"quote_id", c.quote_id}};
+    if (ev.reject) {
+      j["reason"] = static_cast<int>(ev.reject->reason);
+      j["reason_name"] = reject_name(ev.reject->reason);
+      j["detail"] = ev.reject->detail;
+    }
+    rec.payload = canonical(j);
+    journal_.append(std::move(rec));
+  }
+  out->push_back(std::move(ev));
 }
 
 // ---- Orders ---------------------------------------------------------------------

@@ -41,7 +41,15 @@ struct QuoteRequestCmd {
   std::string symbol;
   char side = 0;           // '1' buy, '2' sell, 0 = absent (two-way)
   std::string qty_text;
-  int quote_type = 1;      // 1 = firm (tradeable); other values are rejected
+  int quote_type = 1;      // 1 = firm (tradeable), 0 = indicative; others are rejected
+  std::string expire_time; // FIX UTCTimestamp the client asks the quote to live until; "" = tier default
+};
+
+// QuoteCancel: withdraw one live quote (type 1 with a QuoteID) or all of the client's (4).
+struct QuoteCancelCmd {
+  ClientId client;
+  std::string quote_id;    // "" when absent
+  int cancel_type = -1;    // QuoteCancelType(298); -1 absent
 };
 
 struct NewOrderCmd {
@@ -62,7 +70,7 @@ struct PriceTickCmd {
 // Periodic housekeeping (quote expiry).
 struct TimerCmd {};
 
-using Command = std::variant<QuoteRequestCmd, NewOrderCmd, PriceTickCmd, TimerCmd>;
+using Command = std::variant<QuoteRequestCmd, NewOrderCmd, PriceTickCmd, TimerCmd, QuoteCancelCmd>;
 
 // ---- Events ---------------------------------------------------------------------
 
@@ -77,6 +85,7 @@ struct QuotedEvent {
   std::optional<Price> offer;
   TimeUs valid_until;
   TimeUs ts;
+  bool firm = true;
 };
 
 struct QuoteRejectedEvent {
@@ -137,6 +146,16 @@ struct FilledEvent {
   TimeUs ts;
 };
 
+// The one answer to a QuoteCancel: how many quotes were withdrawn, or why none was.
+struct QuoteCancelAnsweredEvent {
+  ClientId client;
+  std::string quote_id;
+  int cancel_type = -1;
+  size_t canceled = 0;
+  std::optional<Reject> reject;
+  TimeUs ts;
+};
+
 // An order the engine could not take at all (journal halted): no OrderID or ExecID is
 // spent on it, because ids are only ours once a commit made them durable.
 struct OrderNotTakenEvent {
@@ -147,7 +166,7 @@ struct OrderNotTakenEvent {
 };
 
 using Event = std::variant<QuotedEvent, QuoteRejectedEvent, OrderAcceptedEvent, OrderRejectedEvent, FilledEvent,
-                           OrderNotTakenEvent>;
+                           OrderNotTakenEvent, QuoteCancelAnsweredEvent>;
 
 // ---- Engine ---------------------------------------------------------------------
 
@@ -181,6 +200,7 @@ class Engine {
   void on_new_order(const NewOrderCmd& c, std::vector<Event>* out);
   void on_price_tick(const PriceTickCmd& c);
   void on_timer();
+  void on_quote_cancel(const QuoteCancelCmd& c, std::vector<Event>* out);
 
   void reject_quote(const QuoteRequestCmd& c, Reject r, std::vector<Event>* out);
   void reject_order(const NewOrderCmd& c, OrderId id, Reject r, std::vector<Event>* out);

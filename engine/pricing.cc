@@ -82,22 +82,36 @@ std::string format_qty(const ReferenceData& ref, const InstrumentSpec& inst, Qty
 
 std::string format_price(const InstrumentSpec& inst, Price p) { return format_decimal(p.value, inst.price_decimals); }
 
-Result<TwoWayPrice> price_for(const InstrumentSpec& inst, const TierSpec& tier, Price mid, Qty qty) {
+int64_t skew_cbps(const ReferenceData& ref, const InstrumentSpec& inst, Amount desk_position) {
+  if (inst.skew_cbps_per_unit == 0 || inst.skew_max_cbps == 0) return 0;
+  const __int128 unit = pow10_i128(ref.asset(inst.base).decimals);
+  const __int128 raw = static_cast<__int128>(desk_position.value) * inst.skew_cbps_per_unit / unit;
+  if (raw > inst.skew_max_cbps) return inst.skew_max_cbps;
+  if (raw < -inst.skew_max_cbps) return -inst.skew_max_cbps;
+  return static_cast<int64_t>(raw);
+}
+
+Result<TwoWayPrice> price_for(const ReferenceData& ref, const InstrumentSpec& inst, const TierSpec& tier, Price mid,
+                              Qty qty, Amount desk_position) {
   OTC_ASSERT(mid.value > 0);
   OTC_ASSERT(inst.tick > 0);
+  Result<Amount> at_mid = notional(ref, inst, qty, mid, Side::kSell);  // rounded down
+  if (!at_mid.ok()) return at_mid.reject();
   int64_t spread = tier.half_spread_for(inst.id);
   for (const SizeBand& b : inst.size_bands) {
-    if (qty.value >= b.min_qty.value) spread = tier.half_spread_for(inst.id) + b.add_cbps;
+    if (at_mid.value().value >= b.min_notional.value) spread = tier.half_spread_for(inst.id) + b.add_cbps;
   }
-  OTC_ASSERT(spread >= 0);
-  // Config bounds half-spread and each add-on below 1000 bps, so this is our bug.
-  OTC_ASSERT(spread < kCbpsPerUnit);
+  const int64_t skew = skew_cbps(ref, inst, desk_position);
+  // Config bounds (kSpreadMaxCbps, kSkewMaxCbps) keep both factors positive.
+  OTC_ASSERT(spread >= 0 && spread <= 2 * kSpreadMaxCbps);
+  OTC_ASSERT(skew >= -kSkewMaxCbps && skew <= kSkewMaxCbps);
   TwoWayPrice out;
   out.spread_cbps = spread;
+  out.skew_cbps = skew;
   int64_t raw_bid = 0;
   int64_t raw_offer = 0;
-  if (!mul_div(mid.value, kCbpsPerUnit - spread, kCbpsPerUnit, Rounding::kDown, &raw_bid) ||
-      !mul_div(mid.value, kCbpsPerUnit + spread, kCbpsPerUnit, Rounding::kUp, &raw_offer)) {
+  if (!mul_div(mid.value, kCbpsPerUnit - spread - skew, kCbpsPerUnit, Rounding::kDown, &raw_bid) ||
+      !mul_div(mid.value, kCbpsPerUnit + spread - skew, kCbpsPerUnit, Rounding::kUp, &raw_offer)) {
     return make_reject(RejectReason::kNumberOutOfRange, "price out of range");
   }
   const int64_t bid = raw_bid / inst.tick * inst.tick;  // floor: raw_bid >= 0
@@ -107,8 +121,7 @@ Result<TwoWayPrice> price_for(const InstrumentSpec& inst, const TierSpec& tier, 
   }
   if (bid > 0) out.bid = Price(bid);
   out.offer = Price(offer);
-  OTC_ASSERT(!out.bid || out.bid->value <= mid.value);
-  OTC_ASSERT(out.offer.value >= mid.value);
+  OTC_ASSERT(!out.bid || out.bid->value <= out.offer.value);
   return out;
 }
 

@@ -2,12 +2,16 @@
 //
 // Pure functions of reference data and inputs; any thread.
 //
-// Price formula (ARCHITECTURE.md "Pricing"), all integers:
-//   spread_cbps = tier half-spread for the instrument + size add-on (the highest band
-//                 whose min_qty <= qty)
-//   bid   = floor_to_tick(mid * (1e6 - spread_cbps) / 1e6)
-//   offer = ceil_to_tick (mid * (1e6 + spread_cbps) / 1e6)
-// i.e. rounded away from mid, never narrower than the configured spread.
+// Price formula (ARCHITECTURE.md "Pricing"), all integers, cbps = 1/100 bp:
+//   notional_mid = qty * mid in quote-asset minor units (rounded down)
+//   spread_cbps  = tier half-spread for the instrument + size add-on (the highest band
+//                  whose min_notional <= notional_mid)
+//   skew_cbps    = clamp(desk_position / 10^base_decimals * skew_cbps_per_unit,
+//                        -skew_max_cbps, +skew_max_cbps)   (desk long -> positive)
+//   bid   = floor_to_tick(mid * (1e6 - spread_cbps - skew_cbps) / 1e6)
+//   offer = ceil_to_tick (mid * (1e6 + spread_cbps - skew_cbps) / 1e6)
+// i.e. both sides move against the desk's position and are rounded away from the
+// (skewed) mid, never narrower than the configured spread.
 // Notional = qty * price converted to the quote asset's minor units, rounded in the
 // desk's favour: up when the client pays (buys), down when the client receives (sells).
 // Fee = notional * fee_cbps / 1e6, rounded up, charged in the quote asset.
@@ -36,10 +40,16 @@ struct TwoWayPrice {
   std::optional<Price> bid;    // absent when it would not be positive
   Price offer;
   int64_t spread_cbps = 0;
+  int64_t skew_cbps = 0;
 };
 
-// The client's price for `qty` of `inst` around reference `mid`.
-Result<TwoWayPrice> price_for(const InstrumentSpec& inst, const TierSpec& tier, Price mid, Qty qty);
+// The inventory skew for a desk position of `desk_position` base minor units.
+int64_t skew_cbps(const ReferenceData& ref, const InstrumentSpec& inst, Amount desk_position);
+
+// The client's price for `qty` of `inst` around reference `mid`, with the desk holding
+// `desk_position` of the base asset (minor units; negative = short).
+Result<TwoWayPrice> price_for(const ReferenceData& ref, const InstrumentSpec& inst, const TierSpec& tier, Price mid,
+                              Qty qty, Amount desk_position);
 
 // qty * price in quote-asset minor units, rounded as documented above.
 Result<Amount> notional(const ReferenceData& ref, const InstrumentSpec& inst, Qty qty, Price px, Side client_side);

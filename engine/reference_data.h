@@ -21,6 +21,10 @@ inline constexpr int kPriceDecimalsMax = 12;
 inline constexpr size_t kClOrdIdLengthMax = 64;
 inline constexpr size_t kQuoteReqIdLengthMax = 64;
 inline constexpr int64_t kCbpsPerUnit = 1'000'000;  // 1 bp = 100 cbps; 1.0 = 1e6 cbps
+inline constexpr int64_t kQuoteTtlMinMs = 100;      // shortest quote life a client may ask for
+inline constexpr int64_t kSpreadMaxCbps = 100'000;  // config bound per half-spread or add-on (10%)
+inline constexpr int64_t kSkewMaxCbps = 100'000;    // config bound on the inventory skew (10%)
+static_assert(2 * kSpreadMaxCbps + kSkewMaxCbps < kCbpsPerUnit, "a price must stay positive at any config");
 
 struct AssetSpec {
   AssetId id;
@@ -29,9 +33,10 @@ struct AssetSpec {
   std::string kind;   // "fiat", "crypto", "stablecoin"
 };
 
-// Size ladder step: quantities >= min_qty pay add_cbps on top of the half-spread.
+// Size ladder step: a request whose notional at mid (quote-asset minor units) is at
+// least min_notional pays add_cbps on top of the half-spread.
 struct SizeBand {
-  Qty min_qty;
+  Amount min_notional;
   int64_t add_cbps = 0;
 };
 
@@ -45,7 +50,11 @@ struct InstrumentSpec {
   Qty lot;             // quantity grid step, base minor units
   Qty min_qty;
   Qty max_qty;
-  std::vector<SizeBand> size_bands;  // ascending min_qty
+  std::vector<SizeBand> size_bands;  // ascending min_notional
+  // Inventory skew: both sides move against the desk's position in the base asset by
+  // skew_cbps_per_unit per whole unit held (long: down, short: up), at most skew_max_cbps.
+  int64_t skew_cbps_per_unit = 0;
+  int64_t skew_max_cbps = 0;
   // Simulated reference feed parameters.
   Price initial_mid;
   int64_t step_cbps = 0;             // max move per feed step
@@ -57,7 +66,8 @@ struct TierSpec {
   int64_t half_spread_cbps = 0;                             // default for every instrument
   std::unordered_map<uint16_t, int64_t> half_spread_by_instrument_cbps;
   int64_t fee_cbps = 0;                                      // on notional, in quote asset
-  int64_t quote_ttl_ms = 0;
+  int64_t quote_ttl_ms = 0;       // when the client asks for no ExpireTime
+  int64_t quote_ttl_max_ms = 0;   // the longest a client may ask for
 
   int64_t half_spread_for(InstrumentId i) const {
     auto it = half_spread_by_instrument_cbps.find(i.value);

@@ -1,7 +1,8 @@
 // engine/rfq_book.h: firm quotes we gave, until they are executed or expire.
 //
-// A quote is executable once, by the client it was given to, while now < valid_until.
-// Executed and expired quotes are remembered (up to retired_quotes_max, oldest
+// A firm quote is executable once, by the client it was given to, while
+// now < valid_until; an indicative one never (it is kept only to say so precisely).
+// Executed, expired and canceled quotes are remembered (up to retired_quotes_max, oldest
 // forgotten first) so that a late order gets the precise reason rather than
 // "unknown quote". Engine thread only.
 #pragma once
@@ -30,12 +31,13 @@ struct Quote {
   TimeUs created;
   TimeUs valid_until;
   std::string quote_req_id;
+  bool firm = true;           // QuoteType 1; false = indicative (0), never executable
 
   // The price at which the client trades on `client_side`, if quoted.
   std::optional<Price> price_for(Side client_side) const { return client_side == Side::kBuy ? offer : bid; }
 };
 
-enum class RetiredState : uint8_t { kExecuted = 1, kExpired = 2 };
+enum class RetiredState : uint8_t { kExecuted = 1, kExpired = 2, kCanceled = 3 };
 
 class RfqBook {
  public:
@@ -46,11 +48,18 @@ class RfqBook {
   void add(Quote q);
 
   // The live quote `id` if `client` may execute it at `now`; else the precise reason:
-  // unknown, of another client, already executed, expired.
+  // unknown, of another client, indicative, already executed, canceled, expired.
   Result<const Quote*> executable(QuoteId id, ClientId client, TimeUs now) const;
 
   // Marks a live quote executed (single use). REQUIRES: live.
   void mark_executed(QuoteId id);
+
+  // Withdraws a live quote of `client` (QuoteCancel). Rejects: unknown, of another
+  // client, already executed, canceled or expired.
+  Result<Ok> cancel(QuoteId id, ClientId client, TimeUs now);
+  // Withdraws every live quote of `client` (quotes already past valid_until are
+  // retired as expired, not counted); returns how many were withdrawn.
+  size_t cancel_all(ClientId client, TimeUs now);
 
   // Retires every live quote with valid_until <= now, in (valid_until, id) order, so
   // the same history always retires (and later forgets) the same quotes. Returns how many.
@@ -63,7 +72,10 @@ class RfqBook {
     ClientId client;
     RetiredState state;
     TimeUs valid_until;
+    bool firm;
   };
+  Reject retired_reject(QuoteId id, const Retired& r, ClientId client) const;
+  void remove_live(QuoteId id, RetiredState s);
   void retire(QuoteId id, const Quote& q, RetiredState s);
 
   size_t live_max_;

@@ -132,6 +132,12 @@ void Runner::rewrite_as_halted(std::vector<Event>& events) const {
       out.push_back(OrderNotTakenEvent{a->client, a->cl_ord_id, halted, a->ts});
     } else if (auto* r = std::get_if<OrderRejectedEvent>(&e)) {
       out.push_back(OrderNotTakenEvent{r->client, r->cl_ord_id, halted, r->ts});
+    } else if (auto* x = std::get_if<QuoteCancelAnsweredEvent>(&e)) {
+      // The withdrawal was never made durable: report that nothing was canceled.
+      QuoteCancelAnsweredEvent r = *x;
+      r.canceled = 0;
+      r.reject = halted;
+      out.push_back(std::move(r));
     } else if (std::holds_alternative<FilledEvent>(e)) {
       // The order's one answer is the OrderNotTaken above: the fill never became durable.
     } else {

@@ -84,6 +84,11 @@ void Connection::run() {
   char buf[kReadBufferBytes];
   const auto connected = std::chrono::steady_clock::now();
   while (!disconnected_) {
+    // Checked on every pass: a peer trickling bytes must not keep an unattached slot.
+    if (session_ == nullptr && std::chrono::steady_clock::now() - connected > std::chrono::milliseconds(kLogonTimeoutMs)) {
+      log_line("no Logon from " + peer_ + " within " + std::to_string(kLogonTimeoutMs) + " ms; disconnecting");
+      break;
+    }
     pollfd p{fd_, POLLIN, 0};
     const int r = ::poll(&p, 1, kIdleTickMs);
     if (r < 0) {
@@ -91,12 +96,7 @@ void Connection::run() {
       break;
     }
     if (r == 0) {
-      if (session_ != nullptr) {
-        session_->next();
-      } else if (std::chrono::steady_clock::now() - connected > std::chrono::milliseconds(kLogonTimeoutMs)) {
-        log_line("no Logon from " + peer_ + " within " + std::to_string(kLogonTimeoutMs) + " ms; disconnecting");
-        break;
-      }
+      if (session_ != nullptr) session_->next();
       continue;
     }
     const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);

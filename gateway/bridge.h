@@ -31,6 +31,13 @@ struct QuoteRequestMsg {
   char side = 0;            // 0 when absent
   std::string order_qty;    // "" when absent
   int quote_type = -1;      // -1 when absent, -2 when not a small integer
+  std::string expire_time;  // ExpireTime(126) as sent, "" when absent
+};
+
+struct QuoteCancelMsg {
+  std::string client_code;
+  std::string quote_id;     // "" when absent
+  int cancel_type = -1;     // QuoteCancelType(298): -1 absent, -2 not a small integer
 };
 
 struct NewOrderMsg {
@@ -57,6 +64,15 @@ struct QuoteOut {
   std::string offer_size;
   std::string valid_until;  // FIX UTCTimestamp, ms
   std::string transact_time;
+  bool firm = true;         // QuoteType 1; false = indicative (0)
+};
+
+// QuoteStatusReport(AI): the answer to a QuoteCancel.
+struct QuoteStatusOut {
+  std::string client_code;
+  std::string quote_id;     // the QuoteID the client named ("" for cancel-all)
+  int quote_status = 9;     // QuoteStatus(297): 1 canceled for symbol, 4 canceled all, 9 not found, 5 rejected
+  std::string text;
 };
 
 struct QuoteRejectOut {
@@ -107,6 +123,7 @@ class Outbound {
   virtual void send_quote_reject(const QuoteRejectOut& r) = 0;
   virtual void send_exec_report(const ExecReportOut& e) = 0;
   virtual void send_business_reject(const BusinessRejectOut& b) = 0;
+  virtual void send_quote_status(const QuoteStatusOut& s) = 0;
 };
 
 struct Options {
@@ -129,6 +146,7 @@ class Core {
   // or stopping); *why then says so, and the caller answers the client with it.
   virtual bool submit_quote_request(const QuoteRequestMsg& m, std::string* why) = 0;
   virtual bool submit_new_order(const NewOrderMsg& m, std::string* why) = 0;
+  virtual bool submit_quote_cancel(const QuoteCancelMsg& m, std::string* why) = 0;
 
   virtual const std::vector<SessionEntry>& sessions() const = 0;
   // Checks a logon's credentials. Empty result = accepted; else the Text for Logout.

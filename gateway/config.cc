@@ -134,7 +134,7 @@ void load_instruments(const toml::table& root, GatewayConfig* c) {
     const toml::table* t = n.as_table();
     if (t == nullptr) fail(where, "not a table");
     check_keys(*t, {"symbol", "base", "quote", "price_decimals", "tick", "lot", "min_qty", "max_qty", "initial_mid",
-                    "step_bps", "size_bands"},
+                    "step_bps", "size_bands", "skew_bps_per_unit", "skew_max_bps"},
                where);
     engine::InstrumentSpec i;
     i.id = InstrumentId(static_cast<uint16_t>(c->ref.instruments.size()));
@@ -168,16 +168,23 @@ void load_instruments(const toml::table& root, GatewayConfig* c) {
         const std::string bw = where + ".size_bands[" + std::to_string(i.size_bands.size()) + "]";
         const toml::table* bt = bn.as_table();
         if (bt == nullptr) fail(bw, "not a table");
-        check_keys(*bt, {"min_qty", "add_bps"}, bw);
+        check_keys(*bt, {"min_notional", "add_bps"}, bw);
         engine::SizeBand sb;
-        sb.min_qty = Qty(decimal(str(*bt, "min_qty", bw), b->decimals, bw + ".min_qty", true));
+        sb.min_notional =
+            Amount(decimal(str(*bt, "min_notional", bw), q->decimals, bw + ".min_notional", true));
         sb.add_cbps = bps_to_cbps(*bt, "add_bps", bw);
-        if (sb.add_cbps >= 100000) fail(bw + ".add_bps", "must be < 1000 bps");
-        if (!i.size_bands.empty() && sb.min_qty <= i.size_bands.back().min_qty) {
-          fail(bw + ".min_qty", "bands must be in increasing min_qty order");
+        if (sb.add_cbps >= engine::kSpreadMaxCbps) fail(bw + ".add_bps", "must be < 1000 bps");
+        if (!i.size_bands.empty() && sb.min_notional <= i.size_bands.back().min_notional) {
+          fail(bw + ".min_notional", "bands must be in increasing min_notional order");
         }
         i.size_bands.push_back(sb);
       }
+    }
+    if (t->contains("skew_bps_per_unit") || t->contains("skew_max_bps")) {
+      i.skew_cbps_per_unit = bps_to_cbps(*t, "skew_bps_per_unit", where);
+      i.skew_max_cbps = bps_to_cbps(*t, "skew_max_bps", where);
+      if (i.skew_cbps_per_unit > engine::kSkewMaxCbps) fail(where + ".skew_bps_per_unit", "must be <= 1000 bps");
+      if (i.skew_max_cbps > engine::kSkewMaxCbps) fail(where + ".skew_max_bps", "must be <= 1000 bps");
     }
     if (c->ref.find_instrument(i.symbol) != nullptr) fail(where + ".symbol", "duplicate instrument " + i.symbol);
     c->ref.instruments.push_back(i);
@@ -190,15 +197,19 @@ void load_tiers(const toml::table& root, GatewayConfig* c) {
     const std::string where = "tiers[" + std::to_string(c->ref.tiers.size()) + "]";
     const toml::table* t = n.as_table();
     if (t == nullptr) fail(where, "not a table");
-    check_keys(*t, {"name", "half_spread_bps", "fee_bps", "quote_ttl_ms", "half_spread_bps_by_instrument"}, where);
+    check_keys(*t, {"name", "half_spread_bps", "fee_bps", "quote_ttl_ms", "quote_ttl_max_ms", "half_spread_bps_by_instrument"},
+               where);
     engine::TierSpec tier;
     tier.id = static_cast<uint32_t>(c->ref.tiers.size());
     tier.name = str(*t, "name", where);
     tier.half_spread_cbps = bps_to_cbps(*t, "half_spread_bps", where);
     tier.fee_cbps = bps_to_cbps(*t, "fee_bps", where);
-    if (tier.half_spread_cbps >= 100000) fail(where + ".half_spread_bps", "must be < 1000 bps");
+    if (tier.half_spread_cbps >= engine::kSpreadMaxCbps) fail(where + ".half_spread_bps", "must be < 1000 bps");
     if (tier.fee_cbps >= 100000) fail(where + ".fee_bps", "must be < 1000 bps");
-    tier.quote_ttl_ms = integer(*t, "quote_ttl_ms", where, 100, 600000);
+    tier.quote_ttl_ms = integer(*t, "quote_ttl_ms", where, engine::kQuoteTtlMinMs, 600000);
+    tier.quote_ttl_max_ms =
+        integer_or(*t, "quote_ttl_max_ms", where, tier.quote_ttl_ms, engine::kQuoteTtlMinMs, 600000);
+    if (tier.quote_ttl_max_ms < tier.quote_ttl_ms) fail(where + ".quote_ttl_max_ms", "must be >= quote_ttl_ms");
     if (const toml::table* by = optional_table(*t, "half_spread_bps_by_instrument", where)) {
       for (const auto& [key, node] : *by) {
         const std::string sym(key.str());
@@ -208,7 +219,7 @@ void load_tiers(const toml::table& root, GatewayConfig* c) {
         auto v = node.value_exact<std::string>();
         if (!v) fail(w, "must be a decimal string");
         const int64_t cbps = decimal(*v, 2, w, false);
-        if (cbps >= 100000) fail(w, "must be < 1000 bps");
+        if (cbps >= engine::kSpreadMaxCbps) fail(w, "must be < 1000 bps");
         tier.half_spread_by_instrument_cbps[inst->id.value] = cbps;
       }
     }

@@ -56,6 +56,7 @@ class CoreImpl final : public Core, public EventSink {
     cmd.side = m.side;
     cmd.qty_text = m.order_qty;
     cmd.quote_type = m.quote_type == -1 ? 0 : m.quote_type;  // FIX 4.4: absent means indicative (0)
+    cmd.expire_time = m.expire_time;
     return submit(std::move(cmd), why);
   }
 
@@ -71,6 +72,16 @@ class CoreImpl final : public Core, public EventSink {
     cmd.qty_text = m.order_qty;
     cmd.price_text = m.price;
     cmd.quote_id = m.quote_id;
+    return submit(std::move(cmd), why);
+  }
+
+  bool submit_quote_cancel(const QuoteCancelMsg& m, std::string* why) override {
+    const ClientSpec* c = client_or_why(m.client_code, why);
+    if (c == nullptr) return false;
+    QuoteCancelCmd cmd;
+    cmd.client = c->id;
+    cmd.quote_id = m.quote_id;
+    cmd.cancel_type = m.cancel_type;
     return submit(std::move(cmd), why);
   }
 
@@ -121,7 +132,8 @@ class CoreImpl final : public Core, public EventSink {
   template <typename Cmd>
   bool submit(Cmd cmd, std::string* why) {
     if (runner_.halted()) {
-      *why = reject_text(RejectReason::kJournalHalted, runner_.halt_reason());
+      // The storage error itself (paths, SQLite text) stays in our log, not on the wire.
+      *why = reject_text(RejectReason::kJournalHalted, "journal commit failed; no new business accepted");
       return false;
     }
     if (!runner_.submit(Command(std::move(cmd)))) {
@@ -215,7 +227,24 @@ void CoreImpl::deliver(const std::vector<Event>& events) {
       }
       o.valid_until = format_fix_timestamp_ms(q->valid_until);
       o.transact_time = format_fix_timestamp_ms(q->ts);
+      o.firm = q->firm;
       out_->send_quote(o);
+    } else if (const auto* x = std::get_if<QuoteCancelAnsweredEvent>(&e)) {
+      QuoteStatusOut o;
+      o.client_code = client_code(x->client);
+      o.quote_id = x->quote_id;
+      if (x->reject) {
+        const RejectReason r = x->reject->reason;
+        const bool not_found = r == RejectReason::kUnknownQuote || r == RejectReason::kQuoteOfOtherClient ||
+                               r == RejectReason::kQuoteAlreadyExecuted || r == RejectReason::kQuoteExpired ||
+                               r == RejectReason::kQuoteCanceled;
+        o.quote_status = not_found ? 9 : 5;  // Quote not found : Rejected
+        o.text = reject_text(r, x->reject->detail);
+      } else {
+        o.quote_status = x->cancel_type == 4 ? 4 : 1;  // Canceled all : Canceled for symbol
+        o.text = "canceled " + std::to_string(x->canceled) + (x->canceled == 1 ? " quote" : " quotes");
+      }
+      out_->send_quote_status(o);
     } else if (const auto* r = std::get_if<QuoteRejectedEvent>(&e)) {
       QuoteRejectOut o;
       o.client_code = client_code(r->client);

@@ -36,6 +36,9 @@ enum Tag : int {
   kText = 58,
   kTransactTime = 60,
   kValidUntilTime = 62,
+  kExpireTime = 126,
+  kQuoteStatus = 297,
+  kQuoteCancelType = 298,
   kOrdRejReason = 103,
   kQuoteId = 117,
   kQuoteReqId = 131,
@@ -90,8 +93,8 @@ bool is_plain_decimal(const std::string& s) {
   return digit && s.size() <= 32;
 }
 
-// QuoteType(537) as sent: a small non-negative integer, else -2 (never a valid type).
-int parse_quote_type(const std::string& v) {
+// A small non-negative integer field (QuoteType, QuoteCancelType) as sent, else -2.
+int parse_small_int(const std::string& v) {
   if (v.empty() || v.size() > 3) return -2;
   int n = 0;
   for (char c : v) {
@@ -142,6 +145,7 @@ void FixApp::fromApp(const FIX::Message& m, const FIX::SessionID& id) throw(FIX:
   const std::string& type = m.getHeader().getField(kMsgType);
   if (type == "R") return on_quote_request(m, id, *client);
   if (type == "D") return on_new_order(m, id, *client);
+  if (type == "Z") return on_quote_cancel(m, id, *client);
   // QuickFIX answers with BusinessMessageReject(380=3, unsupported message type).
   throw FIX::UnsupportedMessageType();
 }
@@ -171,7 +175,8 @@ void FixApp::on_quote_request(const FIX::Message& m, const FIX::SessionID& id, c
   q.symbol = text_of(g, kSymbol);
   q.side = char_of(g, kSide);
   q.order_qty = text_of(g, kOrderQty);
-  if (g.isSetField(kQuoteType)) q.quote_type = parse_quote_type(g.getField(kQuoteType));
+  if (g.isSetField(kQuoteType)) q.quote_type = parse_small_int(g.getField(kQuoteType));
+  q.expire_time = text_of(g, kExpireTime);
   std::string why;
   if (!core_.submit_quote_request(q, &why)) reply_business_reject(m, id, kBrrApplicationNotAvailable, why);
 }
@@ -188,6 +193,15 @@ void FixApp::on_new_order(const FIX::Message& m, const FIX::SessionID& id, const
   o.quote_id = text_of(m, kQuoteId);
   std::string why;
   if (!core_.submit_new_order(o, &why)) reply_business_reject(m, id, kBrrApplicationNotAvailable, why);
+}
+
+void FixApp::on_quote_cancel(const FIX::Message& m, const FIX::SessionID& id, const std::string& client) {
+  QuoteCancelMsg c;
+  c.client_code = client;
+  c.quote_id = text_of(m, kQuoteId);
+  if (m.isSetField(kQuoteCancelType)) c.cancel_type = parse_small_int(m.getField(kQuoteCancelType));
+  std::string why;
+  if (!core_.submit_quote_cancel(c, &why)) reply_business_reject(m, id, kBrrApplicationNotAvailable, why);
 }
 
 void FixApp::reply_business_reject(const FIX::Message& ref, const FIX::SessionID& id, int reason,
@@ -230,11 +244,21 @@ void FixApp::send_business_reject(const BusinessRejectOut& b) {
   send_to(m, b.client_code);
 }
 
+void FixApp::send_quote_status(const QuoteStatusOut& s) {
+  FIX::Message m;
+  m.getHeader().setField(kMsgType, "AI");
+  // QuoteID is required on AI: a cancel-all names no quote, so "*" stands for all.
+  m.setField(kQuoteId, s.quote_id.empty() ? "*" : s.quote_id);
+  m.setField(kQuoteStatus, std::to_string(s.quote_status));
+  set_if(m, kText, s.text);
+  send_to(m, s.client_code);
+}
+
 void FixApp::send_quote(const QuoteOut& q) {
   FIX44::Quote m;
   m.setField(kQuoteId, q.quote_id);
   set_if(m, kQuoteReqId, q.quote_req_id);
-  m.setField(kQuoteType, "1");
+  m.setField(kQuoteType, q.firm ? "1" : "0");
   m.setField(kSymbol, q.symbol);
   if (q.side != 0) m.setField(kSide, std::string(1, q.side));
   set_if(m, kOrderQty, q.order_qty);

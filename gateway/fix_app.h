@@ -44,10 +44,12 @@ class FixApp : public FIX::Application, public Outbound {
   void send_quote_reject(const QuoteRejectOut& r) override;
   void send_exec_report(const ExecReportOut& e) override;
   void send_business_reject(const BusinessRejectOut& b) override;
+  void send_quote_status(const QuoteStatusOut& s) override;
 
  private:
   void on_quote_request(const FIX::Message& m, const FIX::SessionID& id, const std::string& client);
   void on_new_order(const FIX::Message& m, const FIX::SessionID& id, const std::string& client);
+  void on_quote_cancel(const FIX::Message& m, const FIX::SessionID& id, const std::string& client);
   void reply_business_reject(const FIX::Message& ref, const FIX::SessionID& id, int reason, const std::string& text);
   void send_to(FIX::Message& m, const std::string& client_code);
   const std::string* client_of(const FIX::SessionID& id) const;

@@ -39,6 +39,8 @@ const char* record_kind_name(RecordKind k) {
       return "order_rejected";
     case RecordKind::kFill:
       return "fill";
+    case RecordKind::kQuoteCanceled:
+      return "quote_canceled";
   }
   return "unknown";
 }

@@ -76,6 +76,7 @@ enum class RecordKind : uint8_t {
   kOrderAccepted = 5,
   kOrderRejected = 6,
   kFill = 7,
+  kQuoteCanceled = 8,
 };
 const char* record_kind_name(RecordKind k);
 

@@ -12,6 +12,7 @@
 
 #include <quickfix/fix44/NewOrderSingle.h>
 #include <quickfix/fix44/Quote.h>
+#include <quickfix/fix44/QuoteCancel.h>
 #include <quickfix/fix44/QuoteRequest.h>
 
 #include <chrono>
@@ -328,9 +329,8 @@ TEST_CASE("quote, trade on the quote, every reject, and the journal agrees", "[e
   expect_quote_reject(*acme, send_quote_request(*acme, "BTC/USD", '1', "0.00105"), 99, "1006 qty_off_lot");
   expect_quote_reject(*acme, send_quote_request(*acme, "BTC/USD", '1', "0.000000001"), 99, "1006 qty_off_lot");
   expect_quote_reject(*acme, send_quote_request(*acme, "BTC/USD", '1', ""), 99, "1014 missing_field");
-  expect_quote_reject(*acme, send_quote_request(*acme, "BTC/USD", '1', "1", "0"), 99, "1013 unsupported_quote_type");
-  expect_quote_reject(*acme, send_quote_request(*acme, "BTC/USD", '1', "1", nullptr), 99,
-                      "1013 unsupported_quote_type");
+  expect_quote_reject(*acme, send_quote_request(*acme, "BTC/USD", '1', "1", "2"), 99, "1013 unsupported_quote_type");
+  expect_quote_reject(*acme, send_quote_request(*acme, "BTC/USD", '1', "1", "x"), 99, "1013 unsupported_quote_type");
 
   // --- Order rejects: ExecutionReport OrdStatus=8 with 103 and our code in Text.
   const QuoteSeen live = get_quote(*acme, "BTC/USD", '1', "1");
@@ -667,4 +667,112 @@ TEST_CASE("hostile input: garbage, oversized and unknown logons are refused, the
   auto beta = logon(kBeta);
   const QuoteSeen q = get_quote(*beta, "BTC/USD", '2', "0.1");
   CHECK_FALSE(q.bid.empty());
+}
+
+namespace {
+
+void send_quote_cancel(FixClient& c, const std::string& quote_id, const char* cancel_type) {
+  FIX44::QuoteCancel m;
+  m.setField(117, quote_id);
+  m.setField(298, cancel_type);
+  REQUIRE(c.send(m));
+}
+
+// Sends a QuoteRequest with ExpireTime(126) `expire` in the group.
+std::string send_quote_request_until(FixClient& c, const std::string& symbol, char side, const std::string& qty,
+                                     const char* quote_type, const std::string& expire) {
+  FIX44::QuoteRequest r;
+  const std::string id = next_id("R");
+  r.setField(131, id);
+  FIX44::QuoteRequest::NoRelatedSym g;
+  g.setField(55, symbol);
+  g.setField(54, std::string(1, side));
+  g.setField(38, qty);
+  g.setField(537, quote_type);
+  g.setField(126, expire);
+  r.addGroup(g);
+  REQUIRE(c.send(r));
+  return id;
+}
+
+// A FIX UTCTimestamp `ms_from_now` milliseconds ahead.
+std::string fix_time_in(long long ms_from_now) {
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::system_clock::now().time_since_epoch())
+                      .count() +
+                  ms_from_now;
+  const std::time_t secs = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d%02d%02d-%02d:%02d:%02d.%03d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
+  return buf;
+}
+
+}  // namespace
+
+TEST_CASE("desk quoting: indicative quotes, requested quote life, QuoteCancel", "[e2e][quoting]") {
+  auto acme = logon(kAcme);
+
+  // Indicative (QuoteType 0): marked so, and never executable.
+  const std::string ind_req = send_quote_request(*acme, "ETH/USD", '1', "2", "0");
+  FIX::Message ind = expect(*acme, "S");
+  CHECK(field(ind, 131) == ind_req);
+  CHECK(field(ind, 537) == "0");
+  expect_order_reject(*acme, send_order(*acme, next_id("C"), "ETH/USD", '1', "2", field(ind, 133), field(ind, 117)),
+                      99, "3011 quote_indicative");
+  // Absent QuoteType is indicative too (FIX 4.4 default).
+  send_quote_request(*acme, "ETH/USD", '1', "2", nullptr);
+  CHECK(field(expect(*acme, "S"), 537) == "0");
+
+  // ExpireTime inside the tier's bounds: ValidUntilTime is exactly what was asked.
+  const std::string until = fix_time_in(20000);
+  const std::string r1 = send_quote_request_until(*acme, "BTC/USD", '1', "0.2", "1", until);
+  FIX::Message q1 = expect(*acme, "S");
+  CHECK(field(q1, 131) == r1);
+  CHECK(field(q1, 62) == until);
+  // Too long (gold allows 60 s), in the past, not a timestamp.
+  expect_quote_reject(*acme, send_quote_request_until(*acme, "BTC/USD", '1', "0.2", "1", fix_time_in(3600000)), 99,
+                      "3012 quote_ttl_out_of_range");
+  expect_quote_reject(*acme, send_quote_request_until(*acme, "BTC/USD", '1', "0.2", "1", fix_time_in(-5000)), 99,
+                      "3012 quote_ttl_out_of_range");
+  expect_quote_reject(*acme, send_quote_request_until(*acme, "BTC/USD", '1', "0.2", "1", "tomorrow"), 99,
+                      "3012 quote_ttl_out_of_range");
+
+  // QuoteCancel of one quote: QuoteStatusReport 297=1; the quote no longer trades.
+  send_quote_cancel(*acme, field(q1, 117), "1");
+  FIX::Message st = expect(*acme, "AI");
+  CHECK(field(st, 117) == field(q1, 117));
+  CHECK(field(st, 297) == "1");
+  expect_order_reject(*acme, send_order(*acme, next_id("C"), "BTC/USD", '1', "0.2", field(q1, 133), field(q1, 117)),
+                      99, "3013 quote_canceled");
+  // Canceling it again, or a quote that never existed: 297=9 (not found) with the reason.
+  send_quote_cancel(*acme, field(q1, 117), "1");
+  FIX::Message again = expect(*acme, "AI");
+  CHECK(field(again, 297) == "9");
+  CHECK(field(again, 58).find("3013 quote_canceled") == 0);
+  send_quote_cancel(*acme, "Q987654321", "1");
+  FIX::Message unknown = expect(*acme, "AI");
+  CHECK(field(unknown, 297) == "9");
+  CHECK(field(unknown, 58).find("3001 unknown_quote") == 0);
+  // Unsupported cancel type: 297=5 (rejected).
+  send_quote_cancel(*acme, field(q1, 117), "2");
+  FIX::Message bad_type = expect(*acme, "AI");
+  CHECK(field(bad_type, 297) == "5");
+  CHECK(field(bad_type, 58).find("3014 unsupported_quote_cancel_type") == 0);
+
+  // Cancel all: every live quote of this client goes.
+  const QuoteSeen a = get_quote(*acme, "BTC/USD", '1', "0.1");
+  const QuoteSeen b = get_quote(*acme, "ETH/USD", '2', "1");
+  send_quote_cancel(*acme, "*", "4");
+  FIX::Message all = expect(*acme, "AI");
+  CHECK(field(all, 297) == "4");
+  CHECK(field(all, 58).find("canceled ") == 0);
+  expect_order_reject(*acme, send_order(*acme, next_id("C"), "BTC/USD", '1', "0.1", a.offer, a.quote_id), 99,
+                      "3013 quote_canceled");
+  expect_order_reject(*acme, send_order(*acme, next_id("C"), "ETH/USD", '2', "1", b.bid, b.quote_id), 99,
+                      "3013 quote_canceled");
+  FIX::Message extra;
+  CHECK_FALSE(acme->next(200, &extra));
 }

@@ -1,6 +1,7 @@
 // tests/engine/engine_test.cc: the engine through Engine::handle: a scenario table with
 // every RejectReason the engine produces, the quote -> order -> fill path with exact
-// balances and journal records, the halt after a failed commit, and restart from a
+// balances and journal records, indicative quotes, ExpireTime, QuoteCancel, the desk's
+// inventory skew in a real flow, the halt after a failed commit, and restart from a
 // RecoveredState.
 #include "engine/engine.h"
 
@@ -113,6 +114,45 @@ Mutate set_cl_ord_id(std::string t) {
   return [t](Ctx&, NewOrderCmd& o) { o.cl_ord_id = t; };
 }
 
+// A quote request whose ExpireTime is `ttl_us` after the clock at the time the command
+// is made (after the row's setup), as FIX text with milliseconds or microseconds.
+Row expire_row(std::string name, QuoteRequestCmd req, int64_t ttl_us, bool us_precision, RejectReason want,
+               Setup setup = {}) {
+  auto cmd = [req, ttl_us, us_precision](Ctx& c) {
+    QuoteRequestCmd r = req;
+    const TimeUs until(c.w.clock.now().value + ttl_us);
+    r.expire_time = us_precision ? fix_time_us(until) : fix_time_ms(until);
+    return Command(r);
+  };
+  return Row{std::move(name), std::move(setup), cmd, want, {}, true};
+}
+
+QuoteRequestCmd with_expire(QuoteRequestCmd q, std::string text) {
+  q.expire_time = std::move(text);
+  return q;
+}
+
+// A QuoteCancel made after the setup: `quote_id` "" takes the setup's quote (c.q).
+Row cancel_row(std::string name, ClientId client, int cancel_type, RejectReason want, Setup setup = acme_two_way,
+               std::function<void(ReferenceData&)> tweak = {}, std::optional<std::string> quote_id = std::nullopt) {
+  auto cmd = [client, cancel_type, quote_id](Ctx& c) {
+    return Command(QuoteCancelCmd{client, quote_id ? *quote_id : format_quote_id(c.q.quote_id), cancel_type});
+  };
+  return Row{std::move(name), std::move(setup), cmd, want, std::move(tweak), true};
+}
+
+// Setups for the quote's later life.
+void acme_indicative(Ctx& c) { c.q = c.w.quote_indicative(kAcme, "BTC/USD", 0, "1"); }
+void cancel_it(Ctx& c) {
+  const QuoteCancelAnsweredEvent a = c.w.cancel(c.q);
+  REQUIRE_FALSE(a.reject.has_value());
+  REQUIRE(a.canceled == 1);
+}
+void sweep_after_ttl(Ctx& c) {
+  c.w.clock.set(c.q.valid_until);
+  REQUIRE(c.w.handle(TimerCmd{}).empty());
+}
+
 std::vector<Row> engine_rows() {
   const std::string max_qty_plus = "50.0001";
   std::vector<Row> rows = {
@@ -125,7 +165,8 @@ std::vector<Row> engine_rows() {
       quote_row("quote: unknown instrument", qr(kAcme, "BTC/JPY", '1', "1"), R::kUnknownInstrument),
       quote_row("quote: empty symbol", qr(kAcme, "", '1', "1"), R::kUnknownInstrument),
       quote_row("quote: symbol case matters", qr(kAcme, "btc/usd", '1', "1"), R::kUnknownInstrument),
-      quote_row("quote: QuoteType 0 (indicative)", qr(kAcme, "BTC/USD", '1', "1", 0), R::kUnsupportedQuoteType),
+      // QuoteType 0 (indicative) is taken now: see "indicative quote ..." below.
+      quote_row("quote: QuoteType not a number (-1)", qr(kAcme, "BTC/USD", '1', "1", -1), R::kUnsupportedQuoteType),
       quote_row("quote: QuoteType 2", qr(kAcme, "BTC/USD", '1', "1", 2), R::kUnsupportedQuoteType),
       quote_row("quote: side 3", qr(kAcme, "BTC/USD", '3', "1"), R::kUnsupportedSide),
       quote_row("quote: side B (as defined)", qr(kAcme, "BTC/USD", 'B', "1"), R::kUnsupportedSide),
@@ -142,6 +183,8 @@ std::vector<Row> engine_rows() {
       quote_row("quote: no tick yet", qr(kAcme, "BTC/USD", '1', "1"), R::kNoReferencePrice, {}, {}, false),
       quote_row("quote: tick older than price_age_max_ms", qr(kAcme, "BTC/USD", '1', "1"), R::kNoReferencePrice,
                 [](Ctx& c) { c.w.clock.advance_us(2000 * 1000 + 1); }),
+      quote_row("quote: indicative needs a reference price, however old", qr(kAcme, "BTC/USD", '1', "1", 0),
+                R::kNoReferencePrice, {}, {}, false),
       quote_row("quote: tick of another instrument only", qr(kAcme, "ETH/USD", 0, "1"), R::kNoReferencePrice,
                 [](Ctx& c) { c.w.tick(kBtcUsd, "65000.00"); }, {}, false),
       quote_row("quote: sell side has no positive bid", qr(kAcme, "ETH/BTC", '2', "1"), R::kNoReferencePrice,
@@ -154,6 +197,69 @@ std::vector<Row> engine_rows() {
                   c.w.quote(kGamma, "BTC/USD", 0, "1");
                 },
                 [](ReferenceData& r) { r.limits.live_quotes_max = 2; }),
+
+      // ---- quote requests: ExpireTime (gold 100 ms .. 60 s, silver .. 30 s, bronze .. 10 s)
+      expire_row("quote: ExpireTime 99 ms ahead (too short)", qr(kAcme, "BTC/USD", '1', "1"), 99'000, false,
+                 R::kQuoteTtlOutOfRange),
+      expire_row("quote: ExpireTime 99.999 ms ahead (too short by 1 us)", qr(kAcme, "BTC/USD", '1', "1"), 99'999,
+                 true, R::kQuoteTtlOutOfRange),
+      expire_row("quote: ExpireTime now (0 ms)", qr(kAcme, "BTC/USD", '1', "1"), 0, false, R::kQuoteTtlOutOfRange),
+      expire_row("quote: ExpireTime in the past", qr(kAcme, "BTC/USD", '1', "1"), -5'000'000, false,
+                 R::kQuoteTtlOutOfRange),
+      expire_row("quote: ExpireTime a day in the past", qr(kAcme, "BTC/USD", '1', "1"), -86'400'000'000, false,
+                 R::kQuoteTtlOutOfRange),
+      expire_row("quote: ExpireTime 60 s + 1 ms ahead for gold (too long)", qr(kAcme, "BTC/USD", '1', "1"),
+                 60'001'000, false, R::kQuoteTtlOutOfRange),
+      expire_row("quote: ExpireTime 60 s + 1 us ahead for gold (too long)", qr(kAcme, "BTC/USD", '1', "1"),
+                 60'000'001, true, R::kQuoteTtlOutOfRange),
+      expire_row("quote: ExpireTime 30 s + 1 ms ahead for silver (too long)", qr(kBeta, "BTC/USD", '1', "1"),
+                 30'001'000, false, R::kQuoteTtlOutOfRange),
+      expire_row("quote: ExpireTime 10 s + 1 ms ahead for bronze (too long)", qr(kGamma, "BTC/USD", '1', "1"),
+                 10'001'000, false, R::kQuoteTtlOutOfRange),
+      expire_row("quote: ExpireTime a year ahead", qr(kAcme, "BTC/USD", '1', "1"), 365LL * 86'400'000'000, false,
+                 R::kQuoteTtlOutOfRange),
+      expire_row("quote: ExpireTime too short on an indicative request too", qr(kAcme, "BTC/USD", '1', "1", 0), 50'000,
+                 false, R::kQuoteTtlOutOfRange),
+      quote_row("quote: ExpireTime malformed (words)", with_expire(qr(kAcme, "BTC/USD", '1', "1"), "tomorrow"),
+                R::kQuoteTtlOutOfRange),
+      quote_row("quote: ExpireTime malformed (7 fraction digits)",
+                with_expire(qr(kAcme, "BTC/USD", '1', "1"), "20261121-10:00:05.0000000"), R::kQuoteTtlOutOfRange),
+      quote_row("quote: ExpireTime malformed (ISO 8601)",
+                with_expire(qr(kAcme, "BTC/USD", '1', "1"), "2026-11-21T10:00:05Z"), R::kQuoteTtlOutOfRange),
+      quote_row("quote: ExpireTime malformed (hour 24)",
+                with_expire(qr(kAcme, "BTC/USD", '1', "1"), "20261121-24:00:05"), R::kQuoteTtlOutOfRange),
+      quote_row("quote: ExpireTime malformed (trailing space)",
+                with_expire(qr(kAcme, "BTC/USD", '1', "1"), "20261121-10:00:05 "), R::kQuoteTtlOutOfRange),
+      quote_row("quote: ExpireTime is checked before the reference price",
+                with_expire(qr(kAcme, "BTC/USD", '1', "1"), "garbage"), R::kQuoteTtlOutOfRange, {}, {}, false),
+      quote_row("quote: qty is checked before ExpireTime",
+                with_expire(qr(kAcme, "BTC/USD", '1', "0"), "garbage"), R::kQtyZero),
+
+      // ---- QuoteCancel ---------------------------------------------------------------
+      cancel_row("cancel: QuoteCancelType absent", kAcme, -1, R::kUnsupportedQuoteCancelType),
+      cancel_row("cancel: QuoteCancelType 0", kAcme, 0, R::kUnsupportedQuoteCancelType),
+      cancel_row("cancel: QuoteCancelType 2 (per symbol)", kAcme, 2, R::kUnsupportedQuoteCancelType),
+      cancel_row("cancel: QuoteCancelType 3 (per security type)", kAcme, 3, R::kUnsupportedQuoteCancelType),
+      cancel_row("cancel: QuoteCancelType 5 (by QuoteID in FIX 5.0)", kAcme, 5, R::kUnsupportedQuoteCancelType),
+      cancel_row("cancel: type 1 without QuoteID", kAcme, 1, R::kMissingField, acme_two_way, {}, ""),
+      cancel_row("cancel: QuoteID never given", kAcme, 1, R::kUnknownQuote, acme_two_way, {}, "Q999"),
+      cancel_row("cancel: QuoteID text XYZ", kAcme, 1, R::kUnknownQuote, acme_two_way, {}, "XYZ"),
+      cancel_row("cancel: QuoteID Q0", kAcme, 1, R::kUnknownQuote, acme_two_way, {}, "Q0"),
+      cancel_row("cancel: quote of another client (live)", kBeta, 1, R::kQuoteOfOtherClient),
+      cancel_row("cancel: quote of another client (executed)", kGamma, 1, R::kQuoteOfOtherClient,
+                 then(acme_two_way, [](Ctx& c) { execute(c, "FIRST"); })),
+      cancel_row("cancel: quote already executed", kAcme, 1, R::kQuoteAlreadyExecuted,
+                 then(acme_two_way, [](Ctx& c) { execute(c, "FIRST"); })),
+      cancel_row("cancel: quote canceled before (second cancel)", kAcme, 1, R::kQuoteCanceled,
+                 then(acme_two_way, cancel_it)),
+      cancel_row("cancel: quote canceled by cancel-all before", kAcme, 1, R::kQuoteCanceled,
+                 then(acme_two_way, [](Ctx& c) { REQUIRE(c.w.cancel(kAcme, "", 4).canceled == 1); })),
+      cancel_row("cancel: quote expired and swept", kAcme, 1, R::kQuoteExpired, then(acme_two_way, sweep_after_ttl)),
+      cancel_row("cancel: indicative quote expired and swept", kAcme, 1, R::kQuoteExpired,
+                 then(acme_indicative, sweep_after_ttl)),
+      cancel_row("cancel: executed quote forgotten (retired_quotes_max 0)", kAcme, 1, R::kUnknownQuote,
+                 then(acme_two_way, [](Ctx& c) { execute(c, "FIRST"); }),
+                 [](ReferenceData& r) { r.limits.retired_quotes_max = 0; }),
 
       // ---- orders: shape and grids -------------------------------------------------
       order_row("order: unknown instrument", set_symbol("BTC/JPY"), R::kUnknownInstrument),
@@ -223,6 +329,24 @@ std::vector<Row> engine_rows() {
                   c.w.clock.advance_us(20'000'000);
                   c.w.handle(TimerCmd{});
                 })),
+      order_row("order: on an indicative quote", {}, R::kQuoteIndicative, acme_indicative),
+      order_row("order: sell on an indicative two-way quote", set_side('2'), R::kQuoteIndicative, acme_indicative),
+      order_row("order: on an indicative quote after it expired and was swept", {}, R::kQuoteIndicative,
+                then(acme_indicative, sweep_after_ttl)),
+      order_row("order: on an indicative quote given on a stale price", {}, R::kQuoteIndicative,
+                [](Ctx& c) {
+                  c.w.clock.advance_us(60'000'000);
+                  acme_indicative(c);
+                }),
+      order_row("order: indicative quote of another client", set_client(kBeta), R::kQuoteOfOtherClient,
+                acme_indicative),
+      order_row("order: on a canceled quote", {}, R::kQuoteCanceled, then(acme_two_way, cancel_it)),
+      order_row("order: on a quote canceled by cancel-all", {}, R::kQuoteCanceled,
+                then(acme_two_way, [](Ctx& c) { REQUIRE(c.w.cancel(kAcme, "", 4).canceled == 1); })),
+      order_row("order: canceled beats expired", {}, R::kQuoteCanceled,
+                then(acme_two_way, then(cancel_it, sweep_after_ttl))),
+      order_row("order: quote of another client (canceled)", set_client(kBeta), R::kQuoteOfOtherClient,
+                then(acme_two_way, cancel_it)),
       order_row("order: sell on a buy-only quote", set_side('2'), R::kQuoteSideMismatch,
                 [](Ctx& c) { c.q = c.w.quote(kAcme, "BTC/USD", '1', "1"); }),
       order_row("order: buy on a sell-only quote", set_side('1'), R::kQuoteSideMismatch,
@@ -343,6 +467,16 @@ TEST_CASE("engine: every rejection, answered once, journaled, nothing else chang
       CHECK(e.side == q->side);
       CHECK(e.qty_text == q->qty_text);
       CHECK(e.ts == w.clock.now());
+    } else if (const auto* x = std::get_if<QuoteCancelCmd>(&cmd)) {
+      REQUIRE(std::holds_alternative<QuoteCancelAnsweredEvent>(out[0]));
+      const auto& e = std::get<QuoteCancelAnsweredEvent>(out[0]);
+      REQUIRE(e.reject.has_value());
+      reject = &*e.reject;
+      CHECK(e.client == x->client);
+      CHECK(e.quote_id == x->quote_id);
+      CHECK(e.cancel_type == x->cancel_type);
+      CHECK(e.canceled == 0);
+      CHECK(e.ts == w.clock.now());
     } else {
       const auto& o = std::get<NewOrderCmd>(cmd);
       REQUIRE(std::holds_alternative<OrderRejectedEvent>(out[0]));
@@ -369,8 +503,10 @@ TEST_CASE("engine: every rejection, answered once, journaled, nothing else chang
     REQUIRE(w.journal.commit().ok());
     REQUIRE(w.journal.committed().size() == committed_before + 1);
     const JournalRecord& rec = w.journal.committed().back();
-    CHECK(rec.kind ==
-          (std::holds_alternative<QuoteRequestCmd>(cmd) ? RecordKind::kQuoteRejected : RecordKind::kOrderRejected));
+    const RecordKind want_kind = std::holds_alternative<QuoteRequestCmd>(cmd)  ? RecordKind::kQuoteRejected
+                                 : std::holds_alternative<QuoteCancelCmd>(cmd) ? RecordKind::kQuoteCanceled
+                                                                               : RecordKind::kOrderRejected;
+    CHECK(rec.kind == want_kind);
     CHECK(rec.payload.find("\"reason\":" + std::to_string(static_cast<int>(row.want))) != std::string::npos);
     CHECK(rec.transfers.empty());
     if (const auto* o = std::get_if<NewOrderCmd>(&cmd)) {
@@ -736,11 +872,398 @@ TEST_CASE("engine: after a failed commit every request is answered kJournalHalte
     CHECK(e.cl_ord_id == o.cl_ord_id);
     CHECK(e.ts == w.clock.now());
   }
+  // QuoteCancel: one answer, kJournalHalted, nothing withdrawn, whatever the request.
+  const std::vector<QuoteCancelCmd> cancels = {QuoteCancelCmd{kAcme, format_quote_id(q.quote_id), 1},
+                                               QuoteCancelCmd{kAcme, "", 4}, QuoteCancelCmd{kBeta, "", 9}};
+  for (const QuoteCancelCmd& x : cancels) {
+    INFO("cancel type " << x.cancel_type);
+    std::vector<Event> out = w.handle(x);
+    REQUIRE(out.size() == 1);
+    REQUIRE(std::holds_alternative<QuoteCancelAnsweredEvent>(out[0]));
+    const auto& e = std::get<QuoteCancelAnsweredEvent>(out[0]);
+    REQUIRE(e.reject.has_value());
+    CHECK(e.reject->reason == R::kJournalHalted);
+    CHECK(e.canceled == 0);
+    CHECK(e.client == x.client);
+    CHECK(e.quote_id == x.quote_id);
+  }
   CHECK(w.journal.pending() == 0);
   CHECK_FALSE(w.journal.commit().ok());
   CHECK(w.journal.committed().size() == committed);
   CHECK(snapshot_balances(w) == balances);
   CHECK(w.engine.rfq_book().live_count() == 2);  // the quote is still there, untouched
+}
+
+// ---- Indicative quotes, ExpireTime, QuoteCancel, inventory skew ------------------------
+
+TEST_CASE("engine: a firm quote is marked firm and journaled so", "[engine]") {
+  World w;
+  const QuotedEvent q = w.quote(kAcme, "BTC/USD", 0, "1");
+  CHECK(q.firm);
+  REQUIRE(w.journal.commit().ok());
+  const JournalRecord& r = w.journal.committed().back();
+  REQUIRE(r.kind == RecordKind::kQuote);
+  CHECK(r.payload.find("\"firm\":true") != std::string::npos);
+  CHECK(r.payload.find("\"skew_cbps\":0") != std::string::npos);
+  CHECK(r.payload.find("\"desk_position\":0") != std::string::npos);
+}
+
+TEST_CASE("engine: an indicative quote is given on a stale price, marked firm=false", "[engine]") {
+  World w;
+  // 60 s after the last tick (price_age_max_ms 2 s): no firm quote ...
+  w.clock.advance_us(60'000'000);
+  std::vector<Event> out = w.handle(World::quote_request(kAcme, "BTC/USD", 0, "1"));
+  REQUIRE(out.size() == 1);
+  REQUIRE(std::holds_alternative<QuoteRejectedEvent>(out[0]));
+  CHECK(std::get<QuoteRejectedEvent>(out[0]).reject.reason == R::kNoReferencePrice);
+  // ... but an indicative one, at the prices the old mid gives (gold 1 BTC at 65000.00).
+  const QuotedEvent q = w.quote_indicative(kAcme, "BTC/USD", 0, "1");
+  CHECK_FALSE(q.firm);
+  CHECK(q.client == kAcme);
+  CHECK(q.instrument == kBtcUsd);
+  CHECK(q.bid == Price(6496750));
+  CHECK(q.offer == Price(6503250));
+  CHECK(q.ts == w.clock.now());
+  CHECK(q.valid_until == TimeUs(w.clock.now().value + 10'000'000));  // the tier's TTL, like a firm one
+  CHECK(w.engine.rfq_book().live_count() == 1);
+  REQUIRE(w.journal.commit().ok());
+  const JournalRecord& r = w.journal.committed().back();
+  REQUIRE(r.kind == RecordKind::kQuote);
+  CHECK(r.quote_id == q.quote_id);
+  CHECK(r.payload.find("\"firm\":false") != std::string::npos);
+  CHECK(r.payload.find("\"reference_ts_us\":" + std::to_string(kStart.value)) != std::string::npos);
+
+  // Never executable, on either side, even while it lives; nothing moves.
+  const int64_t usd = w.client_balance(kAcme, kUsd);
+  for (const Side side : {Side::kBuy, Side::kSell}) {
+    out = w.handle(w.order_for(q, side));
+    REQUIRE(out.size() == 1);
+    REQUIRE(std::holds_alternative<OrderRejectedEvent>(out[0]));
+    CHECK(std::get<OrderRejectedEvent>(out[0]).reject.reason == R::kQuoteIndicative);
+  }
+  CHECK(w.client_balance(kAcme, kUsd) == usd);
+  CHECK(w.engine.rfq_book().live_count() == 1);
+  // It can be withdrawn while it lives.
+  const QuoteCancelAnsweredEvent a = w.cancel(q);
+  CHECK_FALSE(a.reject.has_value());
+  CHECK(a.canceled == 1);
+  CHECK(w.engine.rfq_book().live_count() == 0);
+}
+
+TEST_CASE("engine: an indicative one-sided quote on a fresh price has the firm quote's price", "[engine]") {
+  World w;
+  const QuotedEvent i = w.quote_indicative(kBeta, "ETH/USD", '2', "10");
+  const QuotedEvent f = w.quote(kBeta, "ETH/USD", '2', "10");
+  CHECK_FALSE(i.firm);
+  CHECK(f.firm);
+  CHECK(i.bid == f.bid);
+  CHECK(i.bid == Price(319680));  // silver 10 bp on 3200.00
+  CHECK_FALSE(i.offer.has_value());
+  CHECK(i.valid_until == f.valid_until);
+}
+
+TEST_CASE("engine: a firm quote with ExpireTime inside the bounds lives exactly until then", "[engine]") {
+  struct Case {
+    ClientId client;
+    int64_t ttl_us;
+    bool us_text;  // ".ssssss" rather than ".sss"
+  };
+  const std::vector<Case> cases = {
+      {kAcme, 100'000, false},     // kQuoteTtlMinMs exactly
+      {kAcme, 5'000'000, false},   // shorter than the tier default (10 s)
+      {kAcme, 12'345'678, true},   // microseconds are kept
+      {kAcme, 60'000'000, false},  // gold's quote_ttl_max_ms exactly
+      {kAcme, 60'000'000, true},
+      {kBeta, 30'000'000, false},  // silver's max
+      {kGamma, 10'000'000, true},  // bronze's max
+      {kGamma, 100'001, true},
+  };
+  for (const Case& c : cases) {
+    INFO("client " << c.client.value << " ttl " << c.ttl_us << " us");
+    World w;
+    w.clock.advance_us(c.us_text ? 123'456 : 123'000);  // off the whole second; on the ms for ".sss"
+    const TimeUs now = w.clock.now();
+    const TimeUs until(now.value + c.ttl_us);
+    QuoteRequestCmd req = World::quote_request(c.client, "BTC/USD", 0, "1");
+    req.expire_time = c.us_text ? fix_time_us(until) : fix_time_ms(until);
+    INFO("ExpireTime " << req.expire_time);
+    const QuotedEvent q = w.quote(req);
+    CHECK(q.firm);
+    CHECK(q.valid_until == until);
+    REQUIRE(w.journal.commit().ok());
+    CHECK(w.journal.committed().back().payload.find("\"valid_until_us\":" + std::to_string(until.value)) !=
+          std::string::npos);
+    // Executable until valid_until - 1 us; a sweep at valid_until retires it.
+    w.clock.set(TimeUs(until.value - 1));
+    REQUIRE(w.handle(TimerCmd{}).empty());
+    CHECK(w.engine.rfq_book().live_count() == 1);
+    w.clock.set(until);
+    REQUIRE(w.handle(TimerCmd{}).empty());
+    CHECK(w.engine.rfq_book().live_count() == 0);
+    std::vector<Event> out = w.handle(w.order_for(q, Side::kBuy));
+    REQUIRE(out.size() == 1);
+    CHECK(std::get<OrderRejectedEvent>(out[0]).reject.reason == R::kQuoteExpired);
+  }
+}
+
+TEST_CASE("engine: an ExpireTime quote executes at valid_until - 1us", "[engine]") {
+  World w;
+  QuoteRequestCmd req = World::quote_request(kAcme, "BTC/USD", '1', "1");
+  req.expire_time = fix_time_ms(TimeUs(kStart.value + 250'000));
+  const QuotedEvent q = w.quote(req);
+  REQUIRE(q.valid_until == TimeUs(kStart.value + 250'000));
+  w.clock.set(TimeUs(q.valid_until.value - 1));
+  std::vector<Event> out = w.handle(w.order_for(q, Side::kBuy));
+  REQUIRE(out.size() == 2);
+  CHECK(std::holds_alternative<FilledEvent>(out[1]));
+}
+
+TEST_CASE("engine: QuoteCancel of one quote, then an order on it -> kQuoteCanceled", "[engine]") {
+  World w;
+  const QuotedEvent keep = w.quote(kAcme, "BTC/USD", 0, "1");
+  const QuotedEvent q = w.quote(kAcme, "BTC/USD", 0, "2");
+  REQUIRE(w.journal.commit().ok());
+  const size_t committed = w.journal.committed().size();
+  const auto balances = snapshot_balances(w);
+  w.clock.advance_us(700);
+
+  const QuoteCancelAnsweredEvent a = w.cancel(q);
+  CHECK(a.client == kAcme);
+  CHECK(a.quote_id == format_quote_id(q.quote_id));
+  CHECK(a.cancel_type == 1);
+  CHECK(a.canceled == 1);
+  CHECK_FALSE(a.reject.has_value());
+  CHECK(a.ts == w.clock.now());
+  CHECK(w.engine.rfq_book().live_count() == 1);
+  // Journaled: one kQuoteCanceled record naming the quote.
+  REQUIRE(w.journal.pending() == 1);
+  REQUIRE(w.journal.commit().ok());
+  REQUIRE(w.journal.committed().size() == committed + 1);
+  const JournalRecord& r = w.journal.committed().back();
+  CHECK(r.kind == RecordKind::kQuoteCanceled);
+  CHECK(r.client == "ACME");
+  CHECK(r.quote_id == q.quote_id);
+  CHECK(r.ts == w.clock.now());
+  CHECK(r.payload.find("\"canceled\":1") != std::string::npos);
+  CHECK(r.payload.find("\"cancel_type\":1") != std::string::npos);
+  CHECK(r.payload.find("reason") == std::string::npos);
+  CHECK(r.transfers.empty());
+
+  for (const Side side : {Side::kBuy, Side::kSell}) {
+    std::vector<Event> out = w.handle(w.order_for(q, side));
+    REQUIRE(out.size() == 1);
+    REQUIRE(std::holds_alternative<OrderRejectedEvent>(out[0]));
+    const auto& rej = std::get<OrderRejectedEvent>(out[0]);
+    CHECK(rej.reject.reason == R::kQuoteCanceled);
+    CHECK(rej.reject.detail.find(format_quote_id(q.quote_id)) != std::string::npos);
+  }
+  CHECK(snapshot_balances(w) == balances);
+  // The other quote is untouched and still trades.
+  std::vector<Event> out = w.handle(w.order_for(keep, Side::kBuy));
+  REQUIRE(out.size() == 2);
+  CHECK(std::holds_alternative<FilledEvent>(out[1]));
+}
+
+TEST_CASE("engine: a second QuoteCancel of the same quote -> kQuoteCanceled, canceled=0", "[engine]") {
+  World w;
+  const QuotedEvent q = w.quote(kBeta, "ETH/USD", '1', "3");
+  REQUIRE(w.cancel(q).canceled == 1);
+  const QuoteCancelAnsweredEvent again = w.cancel(q);
+  CHECK(again.canceled == 0);
+  REQUIRE(again.reject.has_value());
+  CHECK(again.reject->reason == R::kQuoteCanceled);
+  // Still canceled (not expired) after its time and a sweep.
+  w.clock.set(q.valid_until);
+  REQUIRE(w.handle(TimerCmd{}).empty());
+  const QuoteCancelAnsweredEvent late = w.cancel(q);
+  REQUIRE(late.reject.has_value());
+  CHECK(late.reject->reason == R::kQuoteCanceled);
+  // And the other client is told it is not theirs, not what became of it.
+  const QuoteCancelAnsweredEvent other = w.cancel(kAcme, format_quote_id(q.quote_id), 1);
+  REQUIRE(other.reject.has_value());
+  CHECK(other.reject->reason == R::kQuoteOfOtherClient);
+}
+
+TEST_CASE("engine: QuoteCancel of a live quote past its time retires it as expired", "[engine]") {
+  World w;
+  const QuotedEvent q = w.quote(kAcme, "BTC/USD", 0, "1");
+  w.clock.set(q.valid_until);  // no sweep yet: still in the book
+  REQUIRE(w.engine.rfq_book().live_count() == 1);
+  const QuoteCancelAnsweredEvent a = w.cancel(q);
+  CHECK(a.canceled == 0);
+  REQUIRE(a.reject.has_value());
+  CHECK(a.reject->reason == R::kQuoteExpired);
+  CHECK(w.engine.rfq_book().live_count() == 0);
+  std::vector<Event> out = w.handle(w.order_for(q, Side::kBuy));
+  REQUIRE(out.size() == 1);
+  CHECK(std::get<OrderRejectedEvent>(out[0]).reject.reason == R::kQuoteExpired);
+}
+
+TEST_CASE("engine: cancel-all withdraws only the client's own live quotes and counts them", "[engine]") {
+  World w;
+  const QuotedEvent executed = w.quote(kAcme, "BTC/USD", '1', "1");
+  REQUIRE(w.handle(w.order_for(executed, Side::kBuy)).size() == 2);
+  QuoteRequestCmd short_req = World::quote_request(kAcme, "ETH/USD", 0, "1");
+  short_req.expire_time = fix_time_ms(TimeUs(w.clock.now().value + 200'000));
+  const QuotedEvent expired = w.quote(short_req);
+  const QuotedEvent canceled = w.quote(kAcme, "BTC/USD", 0, "0.5");
+  REQUIRE(w.cancel(canceled).canceled == 1);
+  const QuotedEvent a1 = w.quote(kAcme, "BTC/USD", 0, "1");
+  const QuotedEvent a2 = w.quote_indicative(kAcme, "ETH/USD", '2', "2");  // indicative quotes are live too
+  const QuotedEvent a3 = w.quote(kAcme, "EUR/USD", '1', "1000");
+  const QuotedEvent b1 = w.quote(kBeta, "BTC/USD", 0, "1");
+  const QuotedEvent b2 = w.quote(kBeta, "ETH/USD", 0, "1");
+  w.clock.advance_us(300'000);
+  REQUIRE(w.handle(TimerCmd{}).empty());  // `expired` swept
+  REQUIRE(w.engine.rfq_book().live_count() == 5);
+
+  const QuoteCancelAnsweredEvent a = w.cancel(kAcme, "", 4);
+  CHECK_FALSE(a.reject.has_value());
+  CHECK(a.canceled == 3);
+  CHECK(a.cancel_type == 4);
+  CHECK(a.quote_id.empty());
+  CHECK(w.engine.rfq_book().live_count() == 2);
+  REQUIRE(w.journal.commit().ok());
+  const JournalRecord& r = w.journal.committed().back();
+  CHECK(r.kind == RecordKind::kQuoteCanceled);
+  CHECK(r.quote_id == QuoteId(0));  // not about one quote
+  CHECK(r.payload.find("\"canceled\":3") != std::string::npos);
+
+  // A QuoteID with type 4 is ignored: still "all of mine", now none.
+  const QuoteCancelAnsweredEvent again = w.cancel(kAcme, format_quote_id(b1.quote_id), 4);
+  CHECK_FALSE(again.reject.has_value());
+  CHECK(again.canceled == 0);
+  CHECK(w.engine.rfq_book().live_count() == 2);
+
+  for (const QuotedEvent* q : {&a1, &a2, &a3}) {
+    INFO("quote " << format_quote_id(q->quote_id));
+    std::vector<Event> out = w.handle(w.order_for(*q, q->offer ? Side::kBuy : Side::kSell));
+    REQUIRE(out.size() == 1);
+    CHECK(std::get<OrderRejectedEvent>(out[0]).reject.reason ==
+          (q->firm ? R::kQuoteCanceled : R::kQuoteIndicative));
+  }
+  // What had become of the others did not change.
+  std::vector<Event> out = w.handle(w.order_for(executed, Side::kBuy));
+  CHECK(std::get<OrderRejectedEvent>(out.at(0)).reject.reason == R::kQuoteAlreadyExecuted);
+  out = w.handle(w.order_for(expired, Side::kBuy));
+  CHECK(std::get<OrderRejectedEvent>(out.at(0)).reject.reason == R::kQuoteExpired);
+  // BETA's quotes still trade.
+  CHECK(w.handle(w.order_for(b1, Side::kBuy)).size() == 2);
+  CHECK(w.handle(w.order_for(b2, Side::kSell)).size() == 2);
+  // A client with no quotes at all: zero, not a reject.
+  const QuoteCancelAnsweredEvent none = w.cancel(kGamma, "", 4);
+  CHECK_FALSE(none.reject.has_value());
+  CHECK(none.canceled == 0);
+}
+
+TEST_CASE("engine: the inventory skew in a real flow", "[engine]") {
+  World w;
+  // Before: the desk is flat; gold 1 BTC at 65000.00: 64967.50 / 65032.50.
+  const QuotedEvent before = w.quote(kAcme, "BTC/USD", 0, "1");
+  REQUIRE(before.bid == Price(6496750));
+  REQUIRE(before.offer == Price(6503250));
+  // ACME buys 10 BTC from the desk (650000 USD: +2 bp band): offer 6500000 * 1.0007 = 65045.50.
+  const QuotedEvent big = w.quote(kAcme, "BTC/USD", '1', "10");
+  REQUIRE(big.offer == Price(6504550));
+  REQUIRE(w.handle(w.order_for(big, Side::kBuy)).size() == 2);
+  REQUIRE(w.desk_balance(kBtc) == -1'000'000'000);  // short 10 BTC
+
+  // Short 10 BTC * 0.2 bp = 2 bp higher: 6500000 * 0.9997 = 64980.50, * 1.0007 = 65045.50,
+  // i.e. both sides 13.00 USD above `before`.
+  const QuotedEvent after = w.quote(kAcme, "BTC/USD", 0, "1");
+  CHECK(after.bid == Price(6498050));
+  CHECK(after.offer == Price(6504550));
+  CHECK(after.bid->value - before.bid->value == 1300);
+  CHECK(after.offer->value - before.offer->value == 1300);
+  REQUIRE(w.journal.commit().ok());
+  const JournalRecord& r = w.journal.committed().back();
+  REQUIRE(r.kind == RecordKind::kQuote);
+  CHECK(r.payload.find("\"skew_cbps\":-200") != std::string::npos);
+  CHECK(r.payload.find("\"desk_position\":-1000000000") != std::string::npos);
+  // Every client sees it (silver 10 bp: 6500000 * 0.9992 = 64948.00, * 1.0012 = 65078.00).
+  const QuotedEvent beta = w.quote(kBeta, "BTC/USD", 0, "1");
+  CHECK(beta.bid == Price(6494800));
+  CHECK(beta.offer == Price(6507800));
+  // BTC/EUR has no skew configured though the desk is short BTC; ETH/USD: the desk holds no ETH.
+  const QuotedEvent eur = w.quote(kAcme, "BTC/EUR", 0, "1");
+  CHECK(eur.bid == Price(5997000));
+  CHECK(eur.offer == Price(6003000));
+  const QuotedEvent eth = w.quote(kAcme, "ETH/USD", 0, "1");
+  CHECK(eth.bid == Price(319840));
+  CHECK(eth.offer == Price(320160));
+
+  // BETA sells 4 BTC into the skewed bid (260000 USD at mid: +2 bp band); the desk is then
+  // short 6 BTC (-120 cbps).
+  const QuotedEvent sell = w.quote(kBeta, "BTC/USD", '2', "4");
+  REQUIRE(sell.bid == Price(6493500));  // silver 1000 + band 200, skew -200: 6500000 * 0.999 = 64935.00
+  REQUIRE(w.handle(w.order_for(sell, Side::kSell)).size() == 2);
+  REQUIRE(w.desk_balance(kBtc) == -600'000'000);
+  const QuotedEvent six = w.quote(kAcme, "BTC/USD", 0, "1");
+  CHECK(six.bid == Price(6497530));    // 6500000 * (1e6 - 500 + 120) / 1e6
+  CHECK(six.offer == Price(6504030));  // 6500000 * (1e6 + 500 + 120) / 1e6
+  // ACME sells 6 BTC back (390000 USD: +2 bp) and the desk is flat: the prices are back.
+  const QuotedEvent back = w.quote(kAcme, "BTC/USD", '2', "6");
+  REQUIRE(w.handle(w.order_for(back, Side::kSell)).size() == 2);
+  REQUIRE(w.desk_balance(kBtc) == 0);
+  const QuotedEvent flat = w.quote(kAcme, "BTC/USD", 0, "1");
+  CHECK(flat.bid == before.bid);
+  CHECK(flat.offer == before.offer);
+}
+
+TEST_CASE("engine: the desk long ETH lowers ETH/USD, clamped at 5 bp", "[engine]") {
+  World w;
+  // ACME sells 400 ETH to the desk (1280000 USD at mid: +5 bp band).
+  const QuotedEvent q = w.quote(kAcme, "ETH/USD", '2', "400");
+  REQUIRE(q.bid == Price(319680));  // 320000 * 0.999
+  REQUIRE(w.handle(w.order_for(q, Side::kSell)).size() == 2);
+  REQUIRE(w.desk_balance(kEth) == 400'000'000'000);
+  // Long 400 ETH * 1 cbps = 400 cbps: 320000 * (1e6 - 900) / 1e6 = 3197.12, * (1e6 + 100) = 3200.32.
+  const QuotedEvent a = w.quote(kAcme, "ETH/USD", 0, "1");
+  CHECK(a.bid == Price(319712));
+  CHECK(a.offer == Price(320032));
+  // 200 more (640000 USD, +2 bp): long 600 ETH, clamped at 500 cbps:
+  // 320000 * (1e6 - 1000) / 1e6 = 3196.80, offer = mid 3200.00.
+  w.deposit(kAcme, kEth, "200");  // ACME has 100 ETH left
+  const QuotedEvent more = w.quote(kAcme, "ETH/USD", '2', "200");
+  REQUIRE(w.handle(w.order_for(more, Side::kSell)).size() == 2);
+  const QuotedEvent b = w.quote(kAcme, "ETH/USD", 0, "1");
+  CHECK(b.bid == Price(319680));
+  CHECK(b.offer == Price(320000));
+}
+
+// A quote past its valid_until is expired whether or not the timer has swept it yet: to a
+// QuoteCancel of type 1, to an order, and to cancel-all, which must not count it (else the
+// answer to the client would depend on when the 100 ms sweep last ran).
+TEST_CASE("engine: cancel-all does not count a quote past its valid_until that was not swept yet", "[engine]") {
+  World w;
+  const QuotedEvent q = w.quote(kAcme, "BTC/USD", 0, "1");
+  const QuotedEvent live = w.quote(kAcme, "BTC/USD", 0, "2");
+  w.clock.set(q.valid_until);  // both past their time; no TimerCmd
+  w.tick(kBtcUsd, "65000.00");
+  const QuotedEvent fresh = w.quote(kAcme, "BTC/USD", 0, "1");
+  (void)live;
+  const QuoteCancelAnsweredEvent a = w.cancel(kAcme, "", 4);
+  CHECK_FALSE(a.reject.has_value());
+  CHECK(a.canceled == 1);  // `fresh` only
+  CHECK(w.engine.rfq_book().live_count() == 0);
+  std::vector<Event> out = w.handle(w.order_for(q, Side::kBuy));
+  REQUIRE(out.size() == 1);
+  CHECK(std::get<OrderRejectedEvent>(out[0]).reject.reason == R::kQuoteExpired);
+  out = w.handle(w.order_for(fresh, Side::kBuy));
+  REQUIRE(out.size() == 1);
+  CHECK(std::get<OrderRejectedEvent>(out[0]).reject.reason == R::kQuoteCanceled);
+}
+
+// Regression: a second QuoteCancel of a canceled indicative quote was answered
+// kQuoteExpired ("no longer live"); it must say kQuoteCanceled, as for a firm quote.
+TEST_CASE("engine: a second QuoteCancel of an indicative quote -> kQuoteCanceled", "[engine]") {
+  World w;
+  const QuotedEvent q = w.quote_indicative(kAcme, "BTC/USD", 0, "1");
+  REQUIRE(w.cancel(q).canceled == 1);
+  const QuoteCancelAnsweredEvent again = w.cancel(q);
+  CHECK(again.canceled == 0);
+  REQUIRE(again.reject.has_value());
+  CHECK(again.reject->reason == R::kQuoteCanceled);  // actual: kQuoteExpired
 }
 
 // ---- Restart --------------------------------------------------------------------------
@@ -866,6 +1389,34 @@ TEST_CASE("engine: a restart from the journal's records continues ids and knows 
   CHECK(quote_ids.size() == 2);
   CHECK(order_ids.size() == 4 + 3);
   CHECK(exec_ids.size() == 5 + 4);
+}
+
+// Start-up takes the last QuoteID from the journal's quote_id column (SqliteJournal::load:
+// MAX(quote_id); recover_from above does the same). A kQuoteCanceled record must therefore
+// not index a QuoteID the client merely named: "Q999" would make the next QuoteID after a
+// restart Q1000, "Q18446744073709551615" would wrap the counter to Q0 and reuse Q1, Q2, ...,
+// and beyond INT64_MAX SqliteJournal's id binder asserts (v <= INT64_MAX): the gateway
+// would abort on one message from a logged-on client.
+TEST_CASE("engine: a QuoteCancel naming a QuoteID never given does not move the QuoteID counter", "[engine]") {
+  const std::string never_given = GENERATE(std::string("Q999"), std::string("Q9223372036854775808"),
+                                           std::string("Q18446744073709551615"));
+  INFO("QuoteCancel for " << never_given);
+  std::vector<JournalRecord> records;
+  {
+    World first;
+    const QuotedEvent q = first.quote(kAcme, "BTC/USD", 0, "1");
+    REQUIRE(q.quote_id == QuoteId(1));
+    const QuoteCancelAnsweredEvent a = first.cancel(kAcme, never_given, 1);
+    REQUIRE(a.reject.has_value());
+    CHECK(a.reject->reason == R::kUnknownQuote);
+    REQUIRE(first.journal.commit().ok());
+    records = first.journal.committed();
+    REQUIRE(records.back().kind == RecordKind::kQuoteCanceled);
+    CHECK(records.back().quote_id == QuoteId(0));
+  }
+  World second(World::Options{}, recover_from(records));
+  const QuotedEvent next = second.quote(kAcme, "BTC/USD", 0, "1");
+  CHECK(next.quote_id == QuoteId(2));
 }
 
 }  // namespace

@@ -4,7 +4,8 @@
 // The values mirror conf/otcgw.toml (assets, instruments, tiers, clients, demo balances)
 // so that tests speak in realistic numbers, plus one test-only instrument (GBP/USDT) whose
 // tick is coarser than its price scale and whose notional exponent is negative.
-// Spreads and fees are in cbps (1 bp = 100 cbps). Single-threaded, like the engine.
+// Spreads, size add-ons, skews and fees are in cbps (1 bp = 100 cbps); size bands start at
+// a notional in the quote asset's minor units. Single-threaded, like the engine.
 #pragma once
 
 #include <catch2/catch.hpp>
@@ -64,9 +65,9 @@ inline constexpr InstrumentId kEurUsd{6};
 inline constexpr InstrumentId kGbpUsd{7};
 inline constexpr InstrumentId kGbpUsdt{8};
 
-inline constexpr ClientId kAcme{0};   // gold: 5 bp half-spread, no fee, TTL 10 s
-inline constexpr ClientId kBeta{1};   // silver: 10 bp, fee 1 bp, TTL 5 s
-inline constexpr ClientId kGamma{2};  // bronze: 25 bp, fee 5 bp, TTL 3 s; never funded by the fixture
+inline constexpr ClientId kAcme{0};   // gold: 5 bp half-spread, no fee, TTL 10 s (asked: up to 60 s)
+inline constexpr ClientId kBeta{1};   // silver: 10 bp, fee 1 bp, TTL 5 s (up to 30 s)
+inline constexpr ClientId kGamma{2};  // bronze: 25 bp, fee 5 bp, TTL 3 s (up to 10 s); never funded by the fixture
 
 // Exact decimal text -> scaled integer; a test bug if it does not parse.
 inline int64_t dec(const std::string& text, int scale) {
@@ -96,19 +97,25 @@ inline ReferenceData demo_reference_data() {
     const char* max_qty;
     const char* initial_mid;
     int64_t step_cbps;
-    std::vector<std::pair<const char*, int64_t>> bands;  // min_qty text, add cbps
+    std::vector<std::pair<const char*, int64_t>> bands;  // min_notional text (quote asset), add cbps
+    int64_t skew_cbps_per_unit;
+    int64_t skew_max_cbps;
   };
+  // conf: BTC/USD and ETH/USD bands at 250000 and 1000000 USD notional (+2 bp, +5 bp);
+  // skew 0.2 bp per BTC and 0.01 bp per ETH, at most 5 bp; the others have neither.
   const std::vector<Inst> insts = {
-      {"BTC/USD", kBtc, kUsd, 2, "0.01", "0.0001", "0.0001", "50", "65000.00", 100, {{"5", 200}, {"20", 500}}},
-      {"ETH/USD", kEth, kUsd, 2, "0.01", "0.001", "0.001", "1000", "3200.00", 100, {{"100", 200}, {"500", 500}}},
-      {"BTC/EUR", kBtc, kEur, 2, "0.01", "0.0001", "0.0001", "50", "60000.00", 100, {}},
-      {"ETH/BTC", kEth, kBtc, 6, "0.000001", "0.001", "0.001", "1000", "0.049000", 100, {}},
-      {"USDT/USD", kUsdt, kUsd, 5, "0.00001", "1", "100", "10000000", "1.00010", 10, {}},
-      {"USDC/USD", kUsdc, kUsd, 5, "0.00001", "1", "100", "10000000", "0.99995", 10, {}},
-      {"EUR/USD", kEur, kUsd, 5, "0.00001", "0.01", "1000", "50000000", "1.08500", 20, {}},
-      {"GBP/USD", kGbp, kUsd, 5, "0.00001", "0.01", "1000", "50000000", "1.27000", 20, {}},
+      {"BTC/USD", kBtc, kUsd, 2, "0.01", "0.0001", "0.0001", "50", "65000.00", 100,
+       {{"250000", 200}, {"1000000", 500}}, 20, 500},
+      {"ETH/USD", kEth, kUsd, 2, "0.01", "0.001", "0.001", "1000", "3200.00", 100,
+       {{"250000", 200}, {"1000000", 500}}, 1, 500},
+      {"BTC/EUR", kBtc, kEur, 2, "0.01", "0.0001", "0.0001", "50", "60000.00", 100, {}, 0, 0},
+      {"ETH/BTC", kEth, kBtc, 6, "0.000001", "0.001", "0.001", "1000", "0.049000", 100, {}, 0, 0},
+      {"USDT/USD", kUsdt, kUsd, 5, "0.00001", "1", "100", "10000000", "1.00010", 10, {}, 0, 0},
+      {"USDC/USD", kUsdc, kUsd, 5, "0.00001", "1", "100", "10000000", "0.99995", 10, {}, 0, 0},
+      {"EUR/USD", kEur, kUsd, 5, "0.00001", "0.01", "1000", "50000000", "1.08500", 20, {}, 0, 0},
+      {"GBP/USD", kGbp, kUsd, 5, "0.00001", "0.01", "1000", "50000000", "1.27000", 20, {}, 0, 0},
       // Test-only: tick 0.005 (5 price units) and notional exponent 2 + 3 - 6 = -1.
-      {"GBP/USDT", kGbp, kUsdt, 3, "0.005", "0.01", "100", "50000000", "1.270", 20, {}},
+      {"GBP/USDT", kGbp, kUsdt, 3, "0.005", "0.01", "100", "50000000", "1.270", 20, {}, 0, 0},
   };
   for (size_t i = 0; i < insts.size(); ++i) {
     const Inst& s = insts[i];
@@ -123,7 +130,12 @@ inline ReferenceData demo_reference_data() {
     spec.lot = Qty(dec(s.lot, base_dec));
     spec.min_qty = Qty(dec(s.min_qty, base_dec));
     spec.max_qty = Qty(dec(s.max_qty, base_dec));
-    for (const auto& [min_qty, add] : s.bands) spec.size_bands.push_back(SizeBand{Qty(dec(min_qty, base_dec)), add});
+    const int quote_dec = r.assets[s.quote.value].decimals;
+    for (const auto& [min_notional, add] : s.bands) {
+      spec.size_bands.push_back(SizeBand{Amount(dec(min_notional, quote_dec)), add});
+    }
+    spec.skew_cbps_per_unit = s.skew_cbps_per_unit;
+    spec.skew_max_cbps = s.skew_max_cbps;
     spec.initial_mid = Price(dec(s.initial_mid, s.price_decimals));
     spec.step_cbps = s.step_cbps;
     r.instruments.push_back(std::move(spec));
@@ -136,6 +148,7 @@ inline ReferenceData demo_reference_data() {
       {kEurUsd.value, 50}, {kGbpUsd.value, 80}, {kUsdtUsd.value, 100}, {kUsdcUsd.value, 100}};
   gold.fee_cbps = 0;
   gold.quote_ttl_ms = 10000;
+  gold.quote_ttl_max_ms = 60000;
   TierSpec silver;
   silver.id = 1;
   silver.name = "silver";
@@ -144,12 +157,14 @@ inline ReferenceData demo_reference_data() {
       {kEurUsd.value, 100}, {kGbpUsd.value, 150}, {kUsdtUsd.value, 200}, {kUsdcUsd.value, 200}};
   silver.fee_cbps = 100;
   silver.quote_ttl_ms = 5000;
+  silver.quote_ttl_max_ms = 30000;
   TierSpec bronze;
   bronze.id = 2;
   bronze.name = "bronze";
   bronze.half_spread_cbps = 2500;
   bronze.fee_cbps = 500;
   bronze.quote_ttl_ms = 3000;
+  bronze.quote_ttl_max_ms = 10000;
   r.tiers = {gold, silver, bronze};
   r.clients = {ClientSpec{kAcme, "ACME", "Acme Capital Partners LLC", 0},
                ClientSpec{kBeta, "BETA", "Beta Markets Ltd", 1}, ClientSpec{kGamma, "GAMMA", "Gamma Treasury GmbH", 2}};
@@ -168,12 +183,21 @@ inline const char* event_name(const Event& e) {
         if constexpr (std::is_same_v<T, OrderRejectedEvent>) return "OrderRejectedEvent";
         if constexpr (std::is_same_v<T, FilledEvent>) return "FilledEvent";
         if constexpr (std::is_same_v<T, OrderNotTakenEvent>) return "OrderNotTakenEvent";
+        if constexpr (std::is_same_v<T, QuoteCancelAnsweredEvent>) return "QuoteCancelAnsweredEvent";
         return "unknown event";
       },
       e);
 }
 
 inline char side_char(Side s) { return s == Side::kBuy ? '1' : '2'; }
+
+// FIX UTCTimestamp text of `t` with milliseconds (truncated) or microseconds.
+inline std::string fix_time_ms(TimeUs t) { return format_fix_timestamp_ms(t); }
+inline std::string fix_time_us(TimeUs t) {
+  REQUIRE(t.value >= 0);
+  const std::string us = std::to_string(1000000 + t.value % 1000000).substr(1);  // six digits
+  return format_fix_timestamp_ms(t).substr(0, 17) + "." + us;
+}
 
 // An engine on a fresh in-memory journal and ledger, started and committed.
 struct World {
@@ -258,7 +282,16 @@ struct World {
 
   // Requests a quote that must be given.
   QuotedEvent quote(ClientId c, const std::string& symbol, char side, const std::string& qty) {
-    std::vector<Event> out = handle(quote_request(c, symbol, side, qty));
+    return quote(quote_request(c, symbol, side, qty));
+  }
+  // Requests an indicative (QuoteType 0) quote that must be given.
+  QuotedEvent quote_indicative(ClientId c, const std::string& symbol, char side, const std::string& qty) {
+    QuoteRequestCmd req = quote_request(c, symbol, side, qty);
+    req.quote_type = 0;
+    return quote(req);
+  }
+  QuotedEvent quote(const QuoteRequestCmd& req) {
+    std::vector<Event> out = handle(req);
     REQUIRE(out.size() == 1);
     const auto* r = std::get_if<QuoteRejectedEvent>(&out[0]);
     INFO("got " << event_name(out[0])
@@ -266,6 +299,16 @@ struct World {
     REQUIRE(std::holds_alternative<QuotedEvent>(out[0]));
     return std::get<QuotedEvent>(out[0]);
   }
+
+  // QuoteCancel: its one answer.
+  QuoteCancelAnsweredEvent cancel(ClientId c, const std::string& quote_id, int cancel_type) {
+    std::vector<Event> out = handle(QuoteCancelCmd{c, quote_id, cancel_type});
+    REQUIRE(out.size() == 1);
+    INFO("got " << event_name(out[0]));
+    REQUIRE(std::holds_alternative<QuoteCancelAnsweredEvent>(out[0]));
+    return std::get<QuoteCancelAnsweredEvent>(out[0]);
+  }
+  QuoteCancelAnsweredEvent cancel(const QuotedEvent& q) { return cancel(q.client, format_quote_id(q.quote_id), 1); }
 
   std::string fresh_cl_ord_id() { return "C" + std::to_string(next_cl_ord_++); }
 

@@ -11,6 +11,7 @@
 #include <variant>
 #include <vector>
 
+#include "common/checked.h"
 #include "tests/engine/fixture.h"
 
 namespace otc::engine::test {
@@ -205,29 +206,59 @@ TierSpec flat_tier() {
   t.half_spread_cbps = 0;
   t.fee_cbps = 0;
   t.quote_ttl_ms = 1000;
+  t.quote_ttl_max_ms = 1000;
   return t;
+}
+
+void check_two_way(const InstrumentSpec& inst, const TwoWayPrice& p, const std::optional<std::string>& bid,
+                   const std::string& offer) {
+  if (bid) {
+    REQUIRE(p.bid.has_value());
+    CHECK(format_price(inst, *p.bid) == *bid);
+    CHECK(p.bid->value % inst.tick == 0);
+  } else {
+    CHECK_FALSE(p.bid.has_value());
+  }
+  CHECK(format_price(inst, p.offer) == offer);
+  CHECK(p.offer.value % inst.tick == 0);
 }
 
 TEST_CASE("price_for: tick grid, rounding away from mid, spread = tier + size band", "[pricing]") {
   const ReferenceData ref = demo_reference_data();
   const TierSpec flat = flat_tier();
   auto tier = [&](int i) -> const TierSpec& { return i == 3 ? flat : ref.tiers.at(static_cast<size_t>(i)); };
+  // The desk is flat (position 0) in this table: no skew. Size bands go by the notional
+  // at mid: BTC/USD and ETH/USD +2 bp from 250000 USD, +5 bp from 1000000 USD.
   const std::vector<PriceCase> cases = {
-      // BTC/USD gold 5 bp; bands: >= 5 BTC +2 bp, >= 20 BTC +5 bp (highest band that applies).
+      // BTC/USD gold 5 bp at 65000: the 250k band starts at 3.84615.. BTC, the 1M band at
+      // 15.3846.. BTC (highest band that applies).
       {kBtcUsd, 0, "65000.00", "1", "64967.5", "65032.5", 500},
       {kBtcUsd, 0, "65000.00", "0.0001", "64967.5", "65032.5", 500},
-      {kBtcUsd, 0, "65000.00", "4.9999", "64967.5", "65032.5", 500},
+      {kBtcUsd, 0, "65000.00", "3.8461", "64967.5", "65032.5", 500},  // 249996.50 USD
+      {kBtcUsd, 0, "65000.00", "3.8462", "64954.5", "65045.5", 700},  // 250003.00 USD
+      // Recomputed for notional bands: 4.9999 BTC is 324993.50 USD, so +2 bp (it was under
+      // the old 5 BTC band): 6500000 * 0.9993 = 6495450, 6500000 * 1.0007 = 6504550.
+      {kBtcUsd, 0, "65000.00", "4.9999", "64954.5", "65045.5", 700},
       {kBtcUsd, 0, "65000.00", "5", "64954.5", "65045.5", 700},
-      {kBtcUsd, 0, "65000.00", "19.9999", "64954.5", "65045.5", 700},
+      {kBtcUsd, 0, "65000.00", "15.3846", "64954.5", "65045.5", 700},  // 999999.00 USD
+      {kBtcUsd, 0, "65000.00", "15.3847", "64935", "65065", 1000},     // 1000005.50 USD
+      // Recomputed: 19.9999 BTC is 1299993.50 USD, so +5 bp (it was +2 bp under the old
+      // 20 BTC band): 6500000 * 0.999 = 6493500, 6500000 * 1.001 = 6506500.
+      {kBtcUsd, 0, "65000.00", "19.9999", "64935", "65065", 1000},
       {kBtcUsd, 0, "65000.00", "20", "64935", "65065", 1000},
       {kBtcUsd, 0, "65000.00", "50", "64935", "65065", 1000},
       // Off-grid raw prices round away from mid: 6496750.9995 -> down, 6503251.0005 -> up.
       {kBtcUsd, 0, "65000.01", "1", "64967.5", "65032.52", 500},
-      // silver 10 bp (+2 bp from 5 BTC)
+      // silver 10 bp (+2 bp from 250000 USD: 5 BTC is 325000 USD)
       {kBtcUsd, 1, "65000.00", "1", "64935", "65065", 1000},
       {kBtcUsd, 1, "65000.00", "5", "64922", "65078", 1200},
       // bronze 25 bp
       {kBtcUsd, 2, "65000.00", "1", "64837.5", "65162.5", 2500},
+      // ETH/USD at 3200: the bands start exactly at 78.125 ETH (250000.00 USD) and 312.5 ETH.
+      {kEthUsd, 0, "3200.00", "78.124", "3198.4", "3201.6", 500},  // 249996.80 USD
+      {kEthUsd, 0, "3200.00", "78.125", "3197.76", "3202.24", 700},
+      {kEthUsd, 0, "3200.00", "312.499", "3197.76", "3202.24", 700},  // 999996.80 USD
+      {kEthUsd, 0, "3200.00", "312.5", "3196.8", "3203.2", 1000},
       // per-instrument override: gold EUR/USD 0.5 bp, silver 1 bp; bronze has none (25 bp)
       {kEurUsd, 0, "1.08500", "1000", "1.08494", "1.08506", 50},
       {kEurUsd, 1, "1.08500", "1000", "1.08489", "1.08511", 100},
@@ -251,44 +282,288 @@ TEST_CASE("price_for: tick grid, rounding away from mid, spread = tier + size ba
     INFO(inst.symbol << " tier " << tier(c.tier).name << " mid " << c.mid << " qty " << c.qty);
     const Price mid(dec(c.mid, inst.price_decimals));
     const Qty qty(dec(c.qty, ref.asset(inst.base).decimals));
-    Result<TwoWayPrice> p = price_for(inst, tier(c.tier), mid, qty);
+    Result<TwoWayPrice> p = price_for(ref, inst, tier(c.tier), mid, qty, Amount(0));
     REQUIRE(p.ok());
     CHECK(p.value().spread_cbps == c.spread_cbps);
-    if (c.bid) {
-      REQUIRE(p.value().bid.has_value());
-      CHECK(format_price(inst, *p.value().bid) == *c.bid);
-      CHECK(p.value().bid->value % inst.tick == 0);
-    } else {
-      CHECK_FALSE(p.value().bid.has_value());
-    }
-    CHECK(format_price(inst, p.value().offer) == c.offer);
-    CHECK(p.value().offer.value % inst.tick == 0);
+    CHECK(p.value().skew_cbps == 0);
+    check_two_way(inst, p.value(), c.bid, c.offer);
   }
+}
+
+// The band goes by qty * mid in quote-asset minor units, rounded down, compared with
+// min_notional (>=). Mids chosen so that the notional lands on, just below or just above
+// 250000.00 / 1000000.00 USD.
+TEST_CASE("price_for: size band selection at the notional boundary", "[pricing]") {
+  const ReferenceData ref = demo_reference_data();
+  struct BandCase {
+    std::string mid;
+    std::string qty;
+    int64_t spread_cbps;  // gold 500 + band
+  };
+  const std::vector<BandCase> cases = {
+      {"50000.00", "4.9999", 500},   // 249995.00
+      {"50000.00", "5", 700},        // 250000.00: exactly min_notional is in the band
+      {"50000.00", "5.0001", 700},   // 250005.00
+      {"50000.00", "19.9999", 700},  // 999995.00
+      {"50000.00", "20", 1000},      // 1000000.00
+      {"62499.99", "4", 500},        // 249999.96: one step below
+      {"62500.00", "4", 700},        // 250000.00
+      {"62500.01", "4", 700},        // 250000.04
+      // 0.5 * 499999.99 = 249999.995 USD: rounded down to 24999999 cents, below the band
+      // (rounding up would have put it in).
+      {"499999.99", "0.5", 500},
+      {"500000.00", "0.5", 700},    // 250000.00
+      {"1999999.99", "0.5", 700},   // 999999.995 -> 999999.99
+      {"2000000.00", "0.5", 1000},  // 1000000.00
+      {"0.01", "50", 500},          // 0.50 USD: small notionals have no add-on
+  };
+  const InstrumentSpec& inst = ref.instrument(kBtcUsd);
+  for (const BandCase& c : cases) {
+    INFO("BTC/USD mid " << c.mid << " qty " << c.qty);
+    const Price mid(dec(c.mid, 2));
+    const Qty qty(dec(c.qty, 8));
+    Result<TwoWayPrice> p = price_for(ref, inst, ref.tiers[0], mid, qty, Amount(0));
+    REQUIRE(p.ok());
+    CHECK(p.value().spread_cbps == c.spread_cbps);
+  }
+  // No bands: never an add-on, whatever the notional.
+  Result<TwoWayPrice> p = price_for(ref, ref.instrument(kBtcEur), ref.tiers[0], Price(dec("60000.00", 2)),
+                                    Qty(dec("50", 8)), Amount(0));
+  REQUIRE(p.ok());
+  CHECK(p.value().spread_cbps == 500);
+}
+
+TEST_CASE("price_for: a notional at mid beyond int64 is kNotionalOverflow", "[pricing]") {
+  const ReferenceData ref = demo_reference_data();
+  // 50 BTC * 2e15 USD = 1e19 cents > INT64_MAX: no band can be chosen.
+  Result<TwoWayPrice> p = price_for(ref, ref.instrument(kBtcUsd), ref.tiers[0], Price(dec("2000000000000000.00", 2)),
+                                    Qty(dec("50", 8)), Amount(0));
+  REQUIRE_FALSE(p.ok());
+  CHECK(p.reject().reason == R::kNotionalOverflow);
 }
 
 TEST_CASE("price_for: an offer beyond int64 is kNumberOutOfRange", "[pricing]") {
   const ReferenceData ref = demo_reference_data();
-  Result<TwoWayPrice> p = price_for(ref.instrument(kBtcUsd), ref.tiers[0], Price(INT64_MAX), Qty(100000000));
+  Result<TwoWayPrice> p =
+      price_for(ref, ref.instrument(kBtcUsd), ref.tiers[0], Price(INT64_MAX), Qty(100000000), Amount(0));
   REQUIRE_FALSE(p.ok());
   CHECK(p.reject().reason == R::kNumberOutOfRange);
 }
 
-// Property over many mids: both sides on the grid, never narrower than the spread and
-// not wider than one tick beyond it (bid <= mid*(1-s) < bid+tick, offer-tick < mid*(1+s) <= offer).
-TEST_CASE("price_for: bid and offer are the nearest grid points outside the spread", "[pricing]") {
+// ---- Inventory skew -------------------------------------------------------------------
+
+struct SkewCase {
+  InstrumentId inst;
+  std::string position;  // desk position in the base asset (units, signed)
+  int64_t skew_cbps;
+};
+
+TEST_CASE("skew_cbps: sign, size, truncation and clamp", "[pricing]") {
   const ReferenceData ref = demo_reference_data();
-  std::mt19937_64 rng(12345);
+  // BTC/USD 20 cbps (0.2 bp) per BTC, max 500; ETH/USD 1 cbps per ETH, max 500.
+  const std::vector<SkewCase> cases = {
+      {kBtcUsd, "0", 0},
+      {kBtcUsd, "1", 20},
+      {kBtcUsd, "-1", -20},
+      {kBtcUsd, "10", 200},          // desk long 10 BTC: prices 2 bp lower
+      {kBtcUsd, "-10", -200},        // desk short 10 BTC: prices 2 bp higher
+      {kBtcUsd, "0.05", 1},          // 1 cbps takes 0.05 BTC
+      {kBtcUsd, "0.04999999", 0},    // truncated toward zero, on both sides
+      {kBtcUsd, "-0.04999999", 0},
+      {kBtcUsd, "-0.05", -1},
+      {kBtcUsd, "24.99999999", 499},
+      {kBtcUsd, "25", 500},          // exactly the max
+      {kBtcUsd, "25.05", 500},       // clamped
+      {kBtcUsd, "-25.05", -500},
+      {kBtcUsd, "1000", 500},
+      {kBtcUsd, "-1000", -500},
+      {kEthUsd, "1", 1},
+      {kEthUsd, "0.999999999", 0},  // one gwei short of a whole ETH
+      {kEthUsd, "-0.999999999", 0},
+      {kEthUsd, "100", 100},
+      {kEthUsd, "-100", -100},
+      {kEthUsd, "500", 500},
+      {kEthUsd, "-600", -500},
+      // no skew configured: whatever the position
+      {kBtcEur, "50", 0},
+      {kBtcEur, "-50", 0},
+      {kEthBtc, "1000", 0},
+  };
+  for (const SkewCase& c : cases) {
+    const InstrumentSpec& inst = ref.instrument(c.inst);
+    INFO(inst.symbol << " desk position " << c.position);
+    const Amount pos(dec(c.position, ref.asset(inst.base).decimals));
+    CHECK(skew_cbps(ref, inst, pos) == c.skew_cbps);
+  }
+  // The ends of the position's range are clamped, not overflowed.
+  CHECK(skew_cbps(ref, ref.instrument(kBtcUsd), Amount(INT64_MAX)) == 500);
+  CHECK(skew_cbps(ref, ref.instrument(kBtcUsd), Amount(INT64_MIN)) == -500);
+  CHECK(skew_cbps(ref, ref.instrument(kEthUsd), Amount(INT64_MIN)) == -500);
+}
+
+TEST_CASE("skew_cbps: half a configuration is no skew; the config bound", "[pricing]") {
+  ReferenceData ref = demo_reference_data();
+  InstrumentSpec& inst = ref.instruments[kBtcUsd.value];
+  const Amount long_10(1'000'000'000);
+  inst.skew_cbps_per_unit = 20;
+  inst.skew_max_cbps = 0;
+  CHECK(skew_cbps(ref, inst, long_10) == 0);
+  inst.skew_cbps_per_unit = 0;
+  inst.skew_max_cbps = 500;
+  CHECK(skew_cbps(ref, inst, long_10) == 0);
+  inst.skew_cbps_per_unit = kSkewMaxCbps;  // the config bound: 1000 bp per BTC
+  inst.skew_max_cbps = kSkewMaxCbps;
+  CHECK(skew_cbps(ref, inst, Amount(1)) == 0);  // 1 sat * 100000 / 1e8 = 0.001 -> 0
+  CHECK(skew_cbps(ref, inst, Amount(1000)) == 1);
+  CHECK(skew_cbps(ref, inst, long_10) == kSkewMaxCbps);
+  CHECK(skew_cbps(ref, inst, Amount(INT64_MAX)) == kSkewMaxCbps);
+  // Widest spread and widest skew together still price (kSpreadMaxCbps bounds each of the
+  // half-spread and the add-on): the bid stays positive.
+  TierSpec wide = ref.tiers[0];
+  wide.half_spread_cbps = kSpreadMaxCbps - 1;
+  inst.size_bands = {SizeBand{Amount(1), kSpreadMaxCbps - 1}};
+  Result<TwoWayPrice> p = price_for(ref, inst, wide, Price(6500000), Qty(100000000), long_10);
+  REQUIRE(p.ok());
+  CHECK(p.value().spread_cbps == 2 * (kSpreadMaxCbps - 1));
+  CHECK(p.value().skew_cbps == kSkewMaxCbps);
+  REQUIRE(p.value().bid.has_value());
+  CHECK(p.value().bid->value == 6500000 * (kCbpsPerUnit - 2 * (kSpreadMaxCbps - 1) - kSkewMaxCbps) / kCbpsPerUnit);
+}
+
+struct SkewPriceCase {
+  InstrumentId inst;
+  int tier;  // 3 = flat
+  std::string mid;
+  std::string qty;
+  std::string position;  // desk position, base units
+  std::string bid;
+  std::string offer;
+  int64_t skew_cbps;
+};
+
+TEST_CASE("price_for: the skew moves both sides against the desk's position, exact ticks", "[pricing]") {
+  const ReferenceData ref = demo_reference_data();
+  const TierSpec flat = flat_tier();
+  auto tier = [&](int i) -> const TierSpec& { return i == 3 ? flat : ref.tiers.at(static_cast<size_t>(i)); };
+  // bid = floor(mid * (1e6 - spread - skew) / 1e6), offer = ceil(mid * (1e6 + spread - skew) / 1e6).
+  const std::vector<SkewPriceCase> cases = {
+      // BTC/USD gold (500 cbps), 1 BTC at 65000.00; a flat desk: 64967.50 / 65032.50.
+      {kBtcUsd, 0, "65000.00", "1", "0", "64967.5", "65032.5", 0},
+      // long 10 BTC, skew +200: 6500000 * 0.9993 = 6495450, * 1.0003 = 6501950 (both 13.00 lower)
+      {kBtcUsd, 0, "65000.00", "1", "10", "64954.5", "65019.5", 200},
+      // short 10 BTC, skew -200: 6500000 * 0.9997 = 6498050, * 1.0007 = 6504550 (both 13.00 higher)
+      {kBtcUsd, 0, "65000.00", "1", "-10", "64980.5", "65045.5", -200},
+      // long 25 BTC and beyond: clamped at +500 -> 6500000 * 0.999 = 6493500, offer = mid
+      {kBtcUsd, 0, "65000.00", "1", "25", "64935", "65000", 500},
+      {kBtcUsd, 0, "65000.00", "1", "50", "64935", "65000", 500},
+      // short 50 BTC: -500 -> bid = mid, 6500000 * 1.001 = 6506500
+      {kBtcUsd, 0, "65000.00", "1", "-50", "65000", "65065", -500},
+      // long 0.05 BTC, skew +1: skewed mid 6499993.5; the raw 6496743.5 / 6503243.5 round
+      // away from it: 64967.43 / 65032.44.
+      {kBtcUsd, 0, "65000.00", "1", "0.05", "64967.43", "65032.44", 1},
+      // short 0.05 BTC, skew -1: raw 6496756.5 / 6503256.5 -> 64967.56 / 65032.57
+      {kBtcUsd, 0, "65000.00", "1", "-0.05", "64967.56", "65032.57", -1},
+      // below one cbps: no skew
+      {kBtcUsd, 0, "65000.00", "1", "0.04999999", "64967.5", "65032.5", 0},
+      // the skew adds to the size band: 5 BTC (+2 bp) with the desk short 10 BTC:
+      // 6500000 * (1e6 - 700 + 200) / 1e6 = 6496750, * (1e6 + 700 + 200) / 1e6 = 6505850
+      {kBtcUsd, 0, "65000.00", "5", "-10", "64967.5", "65058.5", -200},
+      // silver, desk long 1 BTC (+20): 6500000 * 0.99898 = 6493370, * 1.00098 = 6506370
+      {kBtcUsd, 1, "65000.00", "1", "1", "64933.7", "65063.7", 20},
+      // flat tier: both sides on the skewed mid 6500000 * 0.9998 = 6498700
+      {kBtcUsd, 3, "65000.00", "1", "10", "64987", "64987", 200},
+      // ETH/USD gold at 3200.00: long 100 ETH (+100): 320000 * 0.9994 = 319808, * 1.0004 = 320128
+      {kEthUsd, 0, "3200.00", "1", "100", "3198.08", "3201.28", 100},
+      // short 600 ETH: clamped at -500 -> bid = mid, 320000 * 1.001 = 320320
+      {kEthUsd, 0, "3200.00", "1", "-600", "3200", "3203.2", -500},
+      // BTC/EUR has no skew configured
+      {kBtcEur, 0, "60000.00", "1", "-50", "59970", "60030", 0},
+  };
+  for (const SkewPriceCase& c : cases) {
+    const InstrumentSpec& inst = ref.instrument(c.inst);
+    INFO(inst.symbol << " tier " << tier(c.tier).name << " mid " << c.mid << " qty " << c.qty << " desk "
+                     << c.position);
+    const Price mid(dec(c.mid, inst.price_decimals));
+    const Qty qty(dec(c.qty, ref.asset(inst.base).decimals));
+    const Amount pos(dec(c.position, ref.asset(inst.base).decimals));
+    Result<TwoWayPrice> p = price_for(ref, inst, tier(c.tier), mid, qty, pos);
+    REQUIRE(p.ok());
+    CHECK(p.value().skew_cbps == c.skew_cbps);
+    check_two_way(inst, p.value(), c.bid, c.offer);
+  }
+}
+
+TEST_CASE("price_for: desk long -> both sides lower, short -> both higher, monotonic in the position",
+          "[pricing]") {
+  const ReferenceData ref = demo_reference_data();
+  const InstrumentSpec& inst = ref.instrument(kBtcUsd);
+  auto px = [&](int64_t pos_sat) {
+    Result<TwoWayPrice> p = price_for(ref, inst, ref.tiers[0], Price(6500000), Qty(100000000), Amount(pos_sat));
+    REQUIRE(p.ok());
+    REQUIRE(p.value().bid.has_value());
+    return p.value();
+  };
+  const TwoWayPrice flat = px(0);
+  TwoWayPrice prev = px(-6'000'000'000);  // short 60 BTC
+  for (int64_t pos = -6'000'000'000; pos <= 6'000'000'000; pos += 25'000'000) {  // 0.25 BTC steps
+    INFO("desk position " << pos << " sat");
+    const TwoWayPrice p = px(pos);
+    // Never narrower than the spread: the width stays 2 * 500 cbps (up to a tick each side).
+    CHECK(p.offer.value - p.bid->value >= flat.offer.value - flat.bid->value);
+    CHECK(p.offer.value - p.bid->value <= flat.offer.value - flat.bid->value + 2);
+    if (pos > 0) {
+      CHECK(p.skew_cbps > 0);
+      CHECK(p.bid->value < flat.bid->value);
+      CHECK(p.offer.value < flat.offer.value);
+    } else if (pos < 0) {
+      CHECK(p.skew_cbps < 0);
+      CHECK(p.bid->value > flat.bid->value);
+      CHECK(p.offer.value > flat.offer.value);
+    }
+    CHECK(p.bid->value <= prev.bid->value);  // longer, never higher
+    CHECK(p.offer.value <= prev.offer.value);
+    CHECK(p.skew_cbps >= -500);
+    CHECK(p.skew_cbps <= 500);
+    CHECK(p.skew_cbps == -skew_cbps(ref, inst, Amount(-pos)));  // symmetric
+    prev = p;
+  }
+}
+
+// Property over many mids and desk positions: both sides on the grid, never narrower than
+// the spread around the skewed mid and not wider than one tick beyond it:
+//   bid <= mid*(1-s-k) < bid+tick,   offer-tick < mid*(1+s-k) <= offer.
+TEST_CASE("price_for: bid and offer are the nearest grid points outside the spread around the skewed mid",
+          "[pricing]") {
+  ReferenceData ref = demo_reference_data();
+  // Every instrument gets some skew here; the configured ones keep theirs.
+  for (InstrumentSpec& i : ref.instruments) {
+    if (i.skew_cbps_per_unit == 0) {
+      i.skew_cbps_per_unit = 7 + i.id.value;
+      i.skew_max_cbps = 300 + 100 * i.id.value;
+    }
+  }
+  const uint64_t seed = 12345;
+  INFO("seed " << seed);
+  std::mt19937_64 rng(seed);
   for (int i = 0; i < 20000; ++i) {
     const InstrumentSpec& inst = ref.instruments[rng() % ref.instruments.size()];
     const TierSpec& tier = ref.tiers[rng() % ref.tiers.size()];
     const Price mid(1 + static_cast<int64_t>(rng() % 100'000'000'000ull));
     const Qty qty(inst.min_qty.value + static_cast<int64_t>(rng() % 3) * inst.lot.value * 100000);
-    INFO(inst.symbol << " " << tier.name << " mid " << mid.value << " qty " << qty.value);
-    Result<TwoWayPrice> p = price_for(inst, tier, mid, qty);
+    const int64_t unit = pow10_i64(ref.asset(inst.base).decimals);
+    const int64_t whole = static_cast<int64_t>(rng() % 20001) - 10000;
+    const Amount pos(whole * unit + static_cast<int64_t>(rng() % static_cast<uint64_t>(unit)) * (whole < 0 ? -1 : 1));
+    INFO(inst.symbol << " " << tier.name << " mid " << mid.value << " qty " << qty.value << " desk " << pos.value);
+    Result<TwoWayPrice> p = price_for(ref, inst, tier, mid, qty, pos);
     REQUIRE(p.ok());
+    // The skew, computed here independently: truncated toward zero, then clamped.
+    __int128 k = static_cast<__int128>(pos.value) * inst.skew_cbps_per_unit / unit;
+    if (k > inst.skew_max_cbps) k = inst.skew_max_cbps;
+    if (k < -inst.skew_max_cbps) k = -inst.skew_max_cbps;
+    REQUIRE(p.value().skew_cbps == static_cast<int64_t>(k));
     const __int128 s = p.value().spread_cbps;
-    const __int128 lo = static_cast<__int128>(mid.value) * (kCbpsPerUnit - s);  // raw bid * 1e6
-    const __int128 hi = static_cast<__int128>(mid.value) * (kCbpsPerUnit + s);  // raw offer * 1e6
+    const __int128 lo = static_cast<__int128>(mid.value) * (kCbpsPerUnit - s - k);  // raw bid * 1e6
+    const __int128 hi = static_cast<__int128>(mid.value) * (kCbpsPerUnit + s - k);  // raw offer * 1e6
     const __int128 offer = p.value().offer.value;
     REQUIRE(offer % inst.tick == 0);
     REQUIRE(offer * kCbpsPerUnit >= hi);

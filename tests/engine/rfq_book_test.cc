@@ -1,5 +1,6 @@
-// tests/engine/rfq_book_test.cc: firm quotes: expiry, single use, ownership, capacity,
-// and how long retired quotes are remembered.
+// tests/engine/rfq_book_test.cc: quotes in the book: expiry, single use, ownership,
+// capacity, indicative quotes, QuoteCancel (one, all of a client's), and how long retired
+// quotes are remembered.
 #include "engine/rfq_book.h"
 
 #define CATCH_CONFIG_ENABLE_OPTIONAL_STRINGMAKER  // readable failures of optional reasons
@@ -16,7 +17,7 @@ using R = RejectReason;
 
 constexpr int64_t kTtlUs = 10'000'000;  // gold: 10 s
 
-Quote make_quote(uint64_t id, ClientId client, TimeUs created, int64_t ttl_us = kTtlUs) {
+Quote make_quote(uint64_t id, ClientId client, TimeUs created, int64_t ttl_us = kTtlUs, bool firm = true) {
   Quote q;
   q.id = QuoteId(id);
   q.client = client;
@@ -29,6 +30,7 @@ Quote make_quote(uint64_t id, ClientId client, TimeUs created, int64_t ttl_us = 
   q.created = created;
   q.valid_until = TimeUs(created.value + ttl_us);
   q.quote_req_id = "QR" + std::to_string(id);
+  q.firm = firm;
   return q;
 }
 
@@ -46,6 +48,14 @@ std::optional<RejectReason> why_not(const RfqBook& b, uint64_t id, ClientId c, T
 }
 
 TimeUs at(int64_t offset_us) { return TimeUs(kStart.value + offset_us); }
+
+// The reason `cancel` gives, or nullopt when canceled.
+std::optional<RejectReason> cancel(RfqBook& b, uint64_t id, ClientId c, TimeUs now) {
+  Result<Ok> r = b.cancel(QuoteId(id), c, now);
+  if (r.ok()) return std::nullopt;
+  CHECK_FALSE(r.reject().detail.empty());
+  return r.reject().reason;
+}
 
 TEST_CASE("rfq_book: executable until valid_until - 1us, expired from valid_until", "[rfq_book]") {
   RfqBook b(10, 10);
@@ -155,6 +165,108 @@ TEST_CASE("rfq_book: retired_max 0 remembers nothing", "[rfq_book]") {
   CHECK(b.expire(at(kTtlUs)) == 1);
   CHECK(why_not(b, 1, kAcme, at(1)) == R::kUnknownQuote);
   CHECK(why_not(b, 2, kAcme, at(kTtlUs)) == R::kUnknownQuote);
+}
+
+TEST_CASE("rfq_book: an indicative quote is never executable, live or retired", "[rfq_book]") {
+  RfqBook b(10, 10);
+  b.add(make_quote(1, kAcme, kStart, kTtlUs, false));
+  CHECK(why_not(b, 1, kAcme, at(0)) == R::kQuoteIndicative);
+  CHECK(why_not(b, 1, kAcme, at(kTtlUs)) == R::kQuoteIndicative);  // indicative says more than expired
+  CHECK(why_not(b, 1, kBeta, at(0)) == R::kQuoteOfOtherClient);    // ownership first
+  CHECK(b.live_count() == 1);                                      // it counts against the limit
+  REQUIRE(b.expire(at(kTtlUs)) == 1);
+  CHECK(why_not(b, 1, kAcme, at(kTtlUs)) == R::kQuoteIndicative);
+  CHECK(why_not(b, 1, kBeta, at(kTtlUs)) == R::kQuoteOfOtherClient);
+}
+
+TEST_CASE("rfq_book: cancel withdraws a live quote of its owner, once", "[rfq_book]") {
+  RfqBook b(10, 10);
+  b.add(make_quote(1, kAcme, kStart));
+  b.add(make_quote(2, kAcme, kStart));
+  CHECK(cancel(b, 1, kBeta, at(1)) == R::kQuoteOfOtherClient);
+  CHECK(b.live_count() == 2);
+  CHECK(cancel(b, 1, kAcme, at(1)) == std::nullopt);
+  CHECK(b.live_count() == 1);
+  CHECK(why_not(b, 1, kAcme, at(1)) == R::kQuoteCanceled);
+  CHECK(why_not(b, 1, kBeta, at(1)) == R::kQuoteOfOtherClient);
+  CHECK(cancel(b, 1, kAcme, at(2)) == R::kQuoteCanceled);
+  CHECK(cancel(b, 1, kBeta, at(2)) == R::kQuoteOfOtherClient);
+  // Canceled stays canceled after its time and a sweep (not "expired").
+  CHECK(b.expire(at(kTtlUs)) == 1);  // only quote 2 was live
+  CHECK(why_not(b, 1, kAcme, at(kTtlUs)) == R::kQuoteCanceled);
+  CHECK(cancel(b, 1, kAcme, at(kTtlUs)) == R::kQuoteCanceled);
+  CHECK(cancel(b, 2, kAcme, at(kTtlUs)) == R::kQuoteExpired);
+  CHECK(cancel(b, 3, kAcme, at(kTtlUs)) == R::kUnknownQuote);
+}
+
+TEST_CASE("rfq_book: cancel of an executed quote, of a live one past its time, of an indicative one",
+          "[rfq_book]") {
+  RfqBook b(10, 10);
+  b.add(make_quote(1, kAcme, kStart));
+  b.add(make_quote(2, kAcme, kStart, 1000));
+  b.add(make_quote(3, kAcme, kStart, kTtlUs, false));
+  b.mark_executed(QuoteId(1));
+  CHECK(cancel(b, 1, kAcme, at(1)) == R::kQuoteAlreadyExecuted);
+  // Live but past its time: refused as expired and retired as expired, without a sweep.
+  CHECK(cancel(b, 2, kAcme, at(1000)) == R::kQuoteExpired);
+  CHECK(b.live_count() == 1);
+  CHECK(why_not(b, 2, kAcme, at(1000)) == R::kQuoteExpired);
+  CHECK(cancel(b, 2, kAcme, at(1000)) == R::kQuoteExpired);
+  // An indicative quote can be withdrawn while it lives.
+  CHECK(cancel(b, 3, kAcme, at(1)) == std::nullopt);
+  CHECK(b.live_count() == 0);
+  CHECK(why_not(b, 3, kAcme, at(1)) == R::kQuoteIndicative);
+}
+
+TEST_CASE("rfq_book: cancel_all withdraws the client's live quotes only, and frees room", "[rfq_book]") {
+  RfqBook b(4, 10);
+  b.add(make_quote(1, kAcme, kStart));
+  b.add(make_quote(2, kBeta, kStart));
+  b.add(make_quote(3, kAcme, kStart, kTtlUs, false));
+  b.add(make_quote(4, kAcme, kStart));
+  REQUIRE(b.full());
+  b.mark_executed(QuoteId(4));
+  CHECK(b.cancel_all(kGamma, at(1)) == 0);
+  CHECK(b.cancel_all(kAcme, at(1)) == 2);
+  CHECK(b.live_count() == 1);
+  CHECK_FALSE(b.full());
+  CHECK(why_not(b, 1, kAcme, at(1)) == R::kQuoteCanceled);
+  CHECK(why_not(b, 3, kAcme, at(1)) == R::kQuoteIndicative);
+  CHECK(why_not(b, 4, kAcme, at(1)) == R::kQuoteAlreadyExecuted);
+  CHECK(why_not(b, 2, kBeta, at(1)) == std::nullopt);
+  CHECK(b.cancel_all(kAcme, at(1)) == 0);
+  CHECK(b.cancel_all(kBeta, at(1)) == 1);
+  CHECK(b.live_count() == 0);
+}
+
+TEST_CASE("rfq_book: cancel_all retires what is past its time as expired, not canceled", "[rfq_book]") {
+  RfqBook b(10, 10);
+  b.add(make_quote(1, kAcme, kStart, 1000));
+  b.add(make_quote(2, kAcme, kStart, 2000));
+  b.add(make_quote(3, kBeta, kStart, 1000));
+  b.add(make_quote(4, kAcme, kStart, 2000, false));
+  // At 1000 us, quotes 1 and 3 are past valid_until but not swept yet.
+  CHECK(b.cancel_all(kAcme, at(1000)) == 2);  // 2 and 4
+  CHECK(b.live_count() == 0);                  // BETA's 3 was swept with them
+  CHECK(why_not(b, 1, kAcme, at(1000)) == R::kQuoteExpired);
+  CHECK(cancel(b, 1, kAcme, at(1000)) == R::kQuoteExpired);
+  CHECK(why_not(b, 2, kAcme, at(1000)) == R::kQuoteCanceled);
+  CHECK(why_not(b, 3, kBeta, at(1000)) == R::kQuoteExpired);
+  CHECK(why_not(b, 4, kAcme, at(1000)) == R::kQuoteIndicative);
+  // At valid_until exactly a quote is no longer live: nothing to withdraw.
+  b.add(make_quote(5, kAcme, kStart, 3000));
+  CHECK(b.cancel_all(kAcme, at(3000)) == 0);
+  CHECK(why_not(b, 5, kAcme, at(3000)) == R::kQuoteExpired);
+}
+
+TEST_CASE("rfq_book: cancel_all retires in QuoteID order, so the same ones are forgotten", "[rfq_book]") {
+  // Room for two retired ids: of 5, 9 and 12 canceled together, 5 is forgotten first.
+  RfqBook b(10, 2);
+  for (uint64_t id : {12, 5, 9}) b.add(make_quote(id, kAcme, kStart));
+  REQUIRE(b.cancel_all(kAcme, at(1)) == 3);
+  CHECK(why_not(b, 5, kAcme, at(1)) == R::kUnknownQuote);
+  CHECK(why_not(b, 9, kAcme, at(1)) == R::kQuoteCanceled);
+  CHECK(why_not(b, 12, kAcme, at(1)) == R::kQuoteCanceled);
 }
 
 }  // namespace

@@ -109,6 +109,12 @@ class CollectingSink final : public EventSink {
     if (const auto* f = std::get_if<FilledEvent>(&e)) {
       return has(RecordKind::kFill, [&](const JournalRecord& r) { return r.exec_id == f->exec_id; });
     }
+    if (const auto* x = std::get_if<QuoteCancelAnsweredEvent>(&e)) {
+      return has(RecordKind::kQuoteCanceled, [&](const JournalRecord& r) {
+        return r.ts == x->ts && r.payload.find("\"quote_id\":\"" + x->quote_id + "\"") != std::string::npos &&
+               r.payload.find("\"cancel_type\":" + std::to_string(x->cancel_type) + ",") != std::string::npos;
+      });
+    }
     return false;  // OrderNotTaken: nothing recorded by design
   }
 
@@ -263,24 +269,47 @@ TEST_CASE("runner: every command gets one answer through the runner", "[runner]"
   cmds.push_back(w.order_for(q2, Side::kSell, "O3"));                               // fills
   cmds.push_back(PriceTickCmd{PriceTick{kBtcUsd, Price(6600000), w.clock.now()}});  // no answer
   cmds.push_back(request(kBeta, "R3"));
-  cmds.push_back(w.order_for(q2, Side::kSell, "O3"));  // duplicate ClOrdID
+  cmds.push_back(w.order_for(q2, Side::kSell, "O3"));                             // duplicate ClOrdID
+  cmds.push_back(QuoteCancelCmd{kBeta, format_quote_id(q2.quote_id), 1});         // already executed
+  cmds.push_back(QuoteCancelCmd{kBeta, "", 4});                                   // withdraws R3's quote
   for (const Command& c : cmds) REQUIRE(r.submit(c));
   r.start();
-  REQUIRE(sink.wait_events(9));
+  REQUIRE(sink.wait_events(11));
   r.stop();
   const std::vector<Event> ev = sink.events();
   std::vector<std::string> got;
   for (const Event& e : ev) got.push_back(event_name(e));
-  const std::vector<std::string> want = {"QuotedEvent",        "OrderAcceptedEvent", "FilledEvent",
-                                         "OrderRejectedEvent", "QuoteRejectedEvent", "OrderAcceptedEvent",
-                                         "FilledEvent",        "QuotedEvent",        "OrderRejectedEvent"};
+  const std::vector<std::string> want = {"QuotedEvent",        "OrderAcceptedEvent",       "FilledEvent",
+                                         "OrderRejectedEvent", "QuoteRejectedEvent",       "OrderAcceptedEvent",
+                                         "FilledEvent",        "QuotedEvent",              "OrderRejectedEvent",
+                                         "QuoteCancelAnsweredEvent", "QuoteCancelAnsweredEvent"};
   CHECK(got == want);
   REQUIRE(ev.size() == want.size());
   CHECK(std::get<OrderRejectedEvent>(ev[3]).reject.reason == R::kQuoteAlreadyExecuted);
   CHECK(std::get<QuoteRejectedEvent>(ev[4]).reject.reason == R::kQtyZero);
   CHECK(std::get<OrderRejectedEvent>(ev[8]).reject.reason == R::kDuplicateClOrdId);
-  // The tick in the batch moved BETA's quote: 66000.00 at silver 10 bp.
-  CHECK(std::get<QuotedEvent>(ev[7]).offer == Price(6606600));
+  // The tick in the batch moved BETA's quote to 66000.00 at silver 10 bp, and the desk is
+  // short 0.5 BTC by then (ACME bought 1, BETA sold 0.5): skew 0.5 * -20 = -10 cbps.
+  // Recomputed for the skew: 6600000 * (1e6 + 1000 + 10) / 1e6 = 66066.66 (66066.00 flat).
+  CHECK(w.desk_balance(kBtc) == -50000000);
+  CHECK(std::get<QuotedEvent>(ev[7]).offer == Price(6606666));
+  CHECK(std::get<QuotedEvent>(ev[7]).bid == Price(6593466));  // 6600000 * (1e6 - 1000 + 10) / 1e6
+  const auto& c1 = std::get<QuoteCancelAnsweredEvent>(ev[9]);
+  REQUIRE(c1.reject.has_value());
+  CHECK(c1.reject->reason == R::kQuoteAlreadyExecuted);
+  CHECK(c1.canceled == 0);
+  const auto& c2 = std::get<QuoteCancelAnsweredEvent>(ev[10]);
+  CHECK_FALSE(c2.reject.has_value());
+  CHECK(c2.canceled == 1);
+  CHECK(w.engine.rfq_book().live_count() == 1);  // ACME's R1 quote: not BETA's to withdraw
+  // Every answer left after its record was committed.
+  for (const CollectingSink::Delivery& d : sink.deliveries()) {
+    CHECK(d.pending == 0);
+    for (size_t i = 0; i < d.durable.size(); ++i) {
+      INFO("event " << event_name(d.events[i]));
+      CHECK(d.durable[i]);
+    }
+  }
 }
 
 TEST_CASE("runner: a failed commit answers the batch with kJournalHalted and halts", "[runner]") {
@@ -333,6 +362,56 @@ TEST_CASE("runner: a failed commit answers the batch with kJournalHalted and hal
   REQUIRE(std::holds_alternative<OrderNotTakenEvent>(ev[4]));
   CHECK(std::get<OrderNotTakenEvent>(ev[4]).reject.reason == R::kJournalHalted);
   CHECK(std::get<OrderNotTakenEvent>(ev[4]).cl_ord_id == "AFTER");
+  CHECK(w.journal.committed().size() == committed_before);
+  CHECK(w.journal.pending() == 0);
+}
+
+TEST_CASE("runner: a QuoteCancel in a failed commit is answered canceled=0, kJournalHalted", "[runner]") {
+  World w;
+  const QuotedEvent q1 = w.quote(kAcme, "BTC/USD", 0, "1");
+  w.quote(kAcme, "ETH/USD", 0, "1");
+  w.quote(kBeta, "BTC/USD", 0, "1");
+  REQUIRE(w.journal.commit().ok());
+  const size_t committed_before = w.journal.committed().size();
+
+  CollectingSink sink(w.journal);
+  Runner r(w.ref, w.engine, w.journal, w.clock, nullptr, sink, RunnerConfig{});
+  const std::vector<QuoteCancelCmd> cmds = {
+      QuoteCancelCmd{kAcme, format_quote_id(q1.quote_id), 1},  // would withdraw 1
+      QuoteCancelCmd{kAcme, "", 4},                            // would withdraw 1 (the ETH quote)
+      QuoteCancelCmd{kBeta, "Q999", 1},                        // would be kUnknownQuote
+  };
+  for (const QuoteCancelCmd& c : cmds) REQUIRE(r.submit(c));
+  w.journal.fail_next_commit();
+  r.start();
+  REQUIRE(sink.wait_events(3));
+
+  std::vector<Event> ev = sink.events();
+  REQUIRE(ev.size() == 3);
+  for (size_t i = 0; i < ev.size(); ++i) {
+    INFO("answer " << i << ": " << event_name(ev[i]));
+    REQUIRE(std::holds_alternative<QuoteCancelAnsweredEvent>(ev[i]));
+    const auto& a = std::get<QuoteCancelAnsweredEvent>(ev[i]);
+    CHECK(a.canceled == 0);  // the withdrawals never became durable
+    REQUIRE(a.reject.has_value());
+    CHECK(a.reject->reason == R::kJournalHalted);
+    CHECK(a.client == cmds[i].client);
+    CHECK(a.quote_id == cmds[i].quote_id);
+    CHECK(a.cancel_type == cmds[i].cancel_type);
+  }
+  CHECK(r.halted());
+  CHECK(w.journal.committed().size() == committed_before);
+
+  // Later QuoteCancels: kJournalHalted, nothing recorded.
+  REQUIRE(r.submit(QuoteCancelCmd{kBeta, "", 4}));
+  REQUIRE(sink.wait_events(4));
+  r.stop();
+  ev = sink.events();
+  REQUIRE(ev.size() == 4);
+  const auto& later = std::get<QuoteCancelAnsweredEvent>(ev[3]);
+  CHECK(later.canceled == 0);
+  REQUIRE(later.reject.has_value());
+  CHECK(later.reject->reason == R::kJournalHalted);
   CHECK(w.journal.committed().size() == committed_before);
   CHECK(w.journal.pending() == 0);
 }

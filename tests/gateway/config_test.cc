@@ -234,11 +234,35 @@ TEST_CASE("conf/otcgw.toml loads with the expected reference data", "[config]") 
     CHECK(i.max_qty == Qty(5'000'000'000));    // 50 BTC
     CHECK(i.initial_mid == Price(6'500'000));  // 65000.00
     CHECK(i.step_cbps == 100);                 // 1 bp
+    // Bands by notional at mid, in the QUOTE asset's minor units (USD cents).
     REQUIRE(i.size_bands.size() == 2);
-    CHECK(i.size_bands[0].min_qty == Qty(500'000'000));  // 5 BTC
-    CHECK(i.size_bands[0].add_cbps == 200);
-    CHECK(i.size_bands[1].min_qty == Qty(2'000'000'000));
+    CHECK(i.size_bands[0].min_notional == Amount(25'000'000));  // 250,000.00 USD
+    CHECK(i.size_bands[0].add_cbps == 200);                     // 2 bp
+    CHECK(i.size_bands[1].min_notional == Amount(100'000'000));  // 1,000,000.00 USD
     CHECK(i.size_bands[1].add_cbps == 500);
+    CHECK(i.skew_cbps_per_unit == 20);  // 0.2 bp per BTC held
+    CHECK(i.skew_max_cbps == 500);      // 5 bp
+  }
+
+  SECTION("ETH/USD bands in USD cents, not in gwei; skew per whole ETH") {
+    const auto& i = instrument(c, "ETH/USD");
+    REQUIRE(i.size_bands.size() == 2);
+    CHECK(i.size_bands[0].min_notional == Amount(25'000'000));
+    CHECK(i.size_bands[0].add_cbps == 200);
+    CHECK(i.size_bands[1].min_notional == Amount(100'000'000));
+    CHECK(i.size_bands[1].add_cbps == 500);
+    CHECK(i.skew_cbps_per_unit == 1);  // "0.01" bp
+    CHECK(i.skew_max_cbps == 500);
+  }
+
+  SECTION("instruments without bands or skew keys get none") {
+    for (const char* sym : {"BTC/EUR", "ETH/BTC", "USDT/USD", "USDC/USD", "EUR/USD", "GBP/USD"}) {
+      INFO("instrument " << sym);
+      const auto& i = instrument(c, sym);
+      CHECK(i.size_bands.empty());
+      CHECK(i.skew_cbps_per_unit == 0);
+      CHECK(i.skew_max_cbps == 0);
+    }
   }
 
   SECTION("ETH is kept in gwei (9 decimals)") {
@@ -278,12 +302,15 @@ TEST_CASE("conf/otcgw.toml loads with the expected reference data", "[config]") 
     CHECK(gold.half_spread_cbps == 500);
     CHECK(gold.fee_cbps == 0);
     CHECK(gold.quote_ttl_ms == 10000);
+    CHECK(gold.quote_ttl_max_ms == 60000);
     CHECK(silver.half_spread_cbps == 1000);
     CHECK(silver.fee_cbps == 100);
     CHECK(silver.quote_ttl_ms == 5000);
+    CHECK(silver.quote_ttl_max_ms == 30000);
     CHECK(bronze.half_spread_cbps == 2500);
     CHECK(bronze.fee_cbps == 500);
     CHECK(bronze.quote_ttl_ms == 3000);
+    CHECK(bronze.quote_ttl_max_ms == 10000);
 
     const InstrumentId eur_usd = instrument(c, "EUR/USD").id;
     const InstrumentId gbp_usd = instrument(c, "GBP/USD").id;
@@ -416,7 +443,11 @@ const Broken kBroken[] = {
     {"unknown key in [[instruments]]", {"", "symbol = \"ETH/BTC\"", "symbol = \"ETH/BTC\"\nticksize = \"0.1\""}, "instruments[3].ticksize", "unknown key"},
     {"unknown key in [[tiers]]", {"", "name = \"silver\"", "name = \"silver\"\nhalf_spread = \"10\""}, "tiers[1].half_spread", "unknown key"},
     {"unknown key in [[clients]]", {"", "\nid = \"BETA\"", "\nid = \"BETA\"\npasword_hash = \"x\""}, "clients[1].pasword_hash", "unknown key"},
-    {"unknown key in size_bands", {"symbol = \"BTC/USD\"", "{ min_qty = \"5\", add_bps = \"2\" }", "{ min_qty = \"5\", add_bps = \"2\", add_pips = \"1\" }"}, "instruments[0].size_bands[0].add_pips", "unknown key"},
+    {"unknown key in size_bands", {"symbol = \"BTC/USD\"", "{ min_notional = \"250000\", add_bps = \"2\" }", "{ min_notional = \"250000\", add_bps = \"2\", add_pips = \"1\" }"}, "instruments[0].size_bands[0].add_pips", "unknown key"},
+    {"size band with the old key min_qty", {"symbol = \"BTC/USD\"", "{ min_notional = \"250000\", add_bps = \"2\" }", "{ min_qty = \"5\", add_bps = \"2\" }"}, "instruments[0].size_bands[0].min_qty", "unknown key"},
+    {"size band with both min_qty and min_notional", {"symbol = \"ETH/USD\"", "{ min_notional = \"1000000\", add_bps = \"5\" }", "{ min_notional = \"1000000\", min_qty = \"500\", add_bps = \"5\" }"}, "instruments[1].size_bands[1].min_qty", "unknown key"},
+    {"unknown skew key in [[instruments]]", {"symbol = \"BTC/USD\"", "skew_max_bps = \"5\"", "skew_max_bps = \"5\"\nskew_bps = \"1\""}, "instruments[0].skew_bps", "unknown key"},
+    {"unknown key quote_ttl_max in [[tiers]]", {"name = \"gold\"", "quote_ttl_max_ms = 60000", "quote_ttl_max = 60000"}, "tiers[0].quote_ttl_max", "unknown key"},
 
     // Missing required keys (no defaults).
     {"missing listen_port", {"", "listen_port = 9876", ""}, "gateway.listen_port", "missing"},
@@ -456,11 +487,37 @@ const Broken kBroken[] = {
     {"initial_mid off the tick grid", {"symbol = \"BTC/USD\"", "tick = \"0.01\"", "tick = \"0.03\""}, "instruments[0].initial_mid", "tick grid"},
     {"initial_mid finer than price_decimals", {"symbol = \"BTC/USD\"", "initial_mid = \"65000.00\"", "initial_mid = \"65000.001\""}, "instruments[0].initial_mid", "at most 2 decimals"},
     {"step_bps above 100", {"symbol = \"BTC/USD\"", "step_bps = \"1\"", "step_bps = \"100.01\""}, "instruments[0].step_bps", "<= 100"},
-    {"size bands equal min_qty", {"symbol = \"BTC/USD\"", "{ min_qty = \"20\", add_bps = \"5\" }", "{ min_qty = \"5\", add_bps = \"5\" }"}, "instruments[0].size_bands[1].min_qty", "increasing"},
-    {"size bands decreasing min_qty", {"symbol = \"BTC/USD\"", "{ min_qty = \"20\", add_bps = \"5\" }", "{ min_qty = \"4.9999\", add_bps = \"5\" }"}, "instruments[0].size_bands[1].min_qty", "increasing"},
+    {"size bands equal min_notional", {"symbol = \"BTC/USD\"", "{ min_notional = \"1000000\", add_bps = \"5\" }", "{ min_notional = \"250000.00\", add_bps = \"5\" }"}, "instruments[0].size_bands[1].min_notional", "increasing"},
+    {"size bands decreasing min_notional", {"symbol = \"BTC/USD\"", "{ min_notional = \"1000000\", add_bps = \"5\" }", "{ min_notional = \"249999.99\", add_bps = \"5\" }"}, "instruments[0].size_bands[1].min_notional", "increasing"},
+    {"size bands decreasing min_notional (ETH/USD)", {"symbol = \"ETH/USD\"", "{ min_notional = \"1000000\", add_bps = \"5\" }", "{ min_notional = \"100000\", add_bps = \"5\" }"}, "instruments[1].size_bands[1].min_notional", "increasing"},
+    {"size band min_notional zero", {"symbol = \"BTC/USD\"", "min_notional = \"250000\"", "min_notional = \"0\""}, "instruments[0].size_bands[0].min_notional", "must be positive"},
+    {"size band min_notional 0.00", {"symbol = \"ETH/USD\"", "min_notional = \"250000\"", "min_notional = \"0.00\""}, "instruments[1].size_bands[0].min_notional", "must be positive"},
+    {"size band min_notional negative", {"symbol = \"BTC/USD\"", "min_notional = \"250000\"", "min_notional = \"-250000\""}, "instruments[0].size_bands[0].min_notional", "must be positive"},
+    {"size band min_notional not a string", {"symbol = \"BTC/USD\"", "min_notional = \"250000\"", "min_notional = 250000"}, "instruments[0].size_bands[0].min_notional", "not a string"},
+    {"size band min_notional missing", {"symbol = \"BTC/USD\"", "min_notional = \"250000\", ", ""}, "instruments[0].size_bands[0].min_notional", "missing"},
     {"size band add_bps = 1000", {"symbol = \"BTC/USD\"", "add_bps = \"5\"", "add_bps = \"1000\""}, "instruments[0].size_bands[1].add_bps", "< 1000 bps"},
     {"size band add_bps with 3 decimals", {"symbol = \"BTC/USD\"", "add_bps = \"5\"", "add_bps = \"5.001\""}, "instruments[0].size_bands[1].add_bps", "at most 2 decimals"},
-    {"size band min_qty finer than base", {"symbol = \"ETH/USD\"", "min_qty = \"100\"", "min_qty = \"100.0000000001\""}, "instruments[1].size_bands[0].min_qty", "at most 9 decimals"},
+    // min_notional is at the QUOTE asset's decimals (USD 2), not the base's (BTC 8, ETH 9).
+    {"size band min_notional finer than the quote (USD 2)", {"symbol = \"BTC/USD\"", "min_notional = \"250000\"", "min_notional = \"250000.001\""}, "instruments[0].size_bands[0].min_notional", "at most 2 decimals"},
+    {"size band min_notional at base decimals (BTC 8) is too fine for USD", {"symbol = \"BTC/USD\"", "min_notional = \"1000000\"", "min_notional = \"1000000.00000001\""}, "instruments[0].size_bands[1].min_notional", "at most 2 decimals"},
+    {"size band min_notional finer than the quote (ETH/USD)", {"symbol = \"ETH/USD\"", "min_notional = \"250000\"", "min_notional = \"0.001\""}, "instruments[1].size_bands[0].min_notional", "at most 2 decimals"},
+    {"size band min_notional finer than a crypto quote (BTC 8)", {"", "symbol = \"ETH/BTC\"", "symbol = \"ETH/BTC\"\nsize_bands = [ { min_notional = \"10.000000001\", add_bps = \"2\" } ]"}, "instruments[3].size_bands[0].min_notional", "at most 8 decimals"},
+
+    // Inventory skew.
+    {"skew_bps_per_unit above 1000", {"symbol = \"BTC/USD\"", "skew_bps_per_unit = \"0.2\"", "skew_bps_per_unit = \"1000.01\""}, "instruments[0].skew_bps_per_unit", "<= 1000 bps"},
+    {"skew_max_bps above 1000", {"symbol = \"BTC/USD\"", "skew_max_bps = \"5\"", "skew_max_bps = \"1000.01\""}, "instruments[0].skew_max_bps", "<= 1000 bps"},
+    {"skew_max_bps far above 1000 (ETH/USD)", {"symbol = \"ETH/USD\"", "skew_max_bps = \"5\"", "skew_max_bps = \"5000\""}, "instruments[1].skew_max_bps", "<= 1000 bps"},
+    {"skew_bps_per_unit as a TOML float", {"symbol = \"BTC/USD\"", "skew_bps_per_unit = \"0.2\"", "skew_bps_per_unit = 0.2"}, "instruments[0].skew_bps_per_unit", "not a string"},
+    {"skew_max_bps as a TOML integer", {"symbol = \"BTC/USD\"", "skew_max_bps = \"5\"", "skew_max_bps = 5"}, "instruments[0].skew_max_bps", "not a string"},
+    {"skew_max_bps as a boolean", {"symbol = \"ETH/USD\"", "skew_max_bps = \"5\"", "skew_max_bps = true"}, "instruments[1].skew_max_bps", "not a string"},
+    {"skew_bps_per_unit negative", {"symbol = \"BTC/USD\"", "skew_bps_per_unit = \"0.2\"", "skew_bps_per_unit = \"-0.2\""}, "instruments[0].skew_bps_per_unit", "must not be negative"},
+    {"skew_max_bps negative", {"symbol = \"BTC/USD\"", "skew_max_bps = \"5\"", "skew_max_bps = \"-5\""}, "instruments[0].skew_max_bps", "must not be negative"},
+    {"skew_bps_per_unit with 3 decimals", {"symbol = \"ETH/USD\"", "skew_bps_per_unit = \"0.01\"", "skew_bps_per_unit = \"0.001\""}, "instruments[1].skew_bps_per_unit", "at most 2 decimals"},
+    {"skew_bps_per_unit empty", {"symbol = \"BTC/USD\"", "skew_bps_per_unit = \"0.2\"", "skew_bps_per_unit = \"\""}, "instruments[0].skew_bps_per_unit", "must not be empty"},
+    // The two skew keys come together: one without the other is refused, naming the missing one.
+    {"skew_bps_per_unit without skew_max_bps", {"symbol = \"BTC/USD\"", "skew_max_bps = \"5\"", ""}, "instruments[0].skew_max_bps", "missing"},
+    {"skew_max_bps without skew_bps_per_unit", {"symbol = \"ETH/USD\"", "skew_bps_per_unit = \"0.01\"", ""}, "instruments[1].skew_bps_per_unit", "missing"},
+    {"skew_max_bps alone on an instrument without skew", {"", "symbol = \"BTC/EUR\"", "symbol = \"BTC/EUR\"\nskew_max_bps = \"5\""}, "instruments[2].skew_bps_per_unit", "missing"},
 
     // Assets.
     {"asset decimals above 18", {"code = \"USDC\"", "decimals = 6", "decimals = 19"}, "assets[6].decimals", "[0, 18]"},
@@ -476,6 +533,14 @@ const Broken kBroken[] = {
     {"half_spread override not a string", {"name = \"silver\"", "\"GBP/USD\" = \"1.5\"", "\"GBP/USD\" = 1.5"}, "tiers[1].half_spread_bps_by_instrument.GBP/USD", "decimal string"},
     {"quote_ttl_ms below 100", {"name = \"bronze\"", "quote_ttl_ms = 3000", "quote_ttl_ms = 99"}, "tiers[2].quote_ttl_ms", "[100, 600000]"},
     {"quote_ttl_ms above 600000", {"name = \"bronze\"", "quote_ttl_ms = 3000", "quote_ttl_ms = 600001"}, "tiers[2].quote_ttl_ms", "[100, 600000]"},
+    {"quote_ttl_ms 0", {"name = \"gold\"", "quote_ttl_ms = 10000", "quote_ttl_ms = 0"}, "tiers[0].quote_ttl_ms", "[100, 600000]"},
+    {"quote_ttl_max_ms < quote_ttl_ms", {"name = \"bronze\"", "quote_ttl_max_ms = 10000", "quote_ttl_max_ms = 2999"}, "tiers[2].quote_ttl_max_ms", ">= quote_ttl_ms"},
+    {"quote_ttl_ms raised above quote_ttl_max_ms", {"name = \"silver\"", "quote_ttl_ms = 5000", "quote_ttl_ms = 30001"}, "tiers[1].quote_ttl_max_ms", ">= quote_ttl_ms"},
+    {"quote_ttl_max_ms above 600000", {"name = \"gold\"", "quote_ttl_max_ms = 60000", "quote_ttl_max_ms = 600001"}, "tiers[0].quote_ttl_max_ms", "[100, 600000]"},
+    {"quote_ttl_max_ms below 100", {"name = \"bronze\"", "quote_ttl_ms = 3000\nquote_ttl_max_ms = 10000", "quote_ttl_ms = 100\nquote_ttl_max_ms = 99"}, "tiers[2].quote_ttl_max_ms", "[100, 600000]"},
+    {"quote_ttl_max_ms negative", {"name = \"silver\"", "quote_ttl_max_ms = 30000", "quote_ttl_max_ms = -1"}, "tiers[1].quote_ttl_max_ms", "[100, 600000]"},
+    {"quote_ttl_max_ms as a string", {"name = \"silver\"", "quote_ttl_max_ms = 30000", "quote_ttl_max_ms = \"30000\""}, "tiers[1].quote_ttl_max_ms", "not an integer"},
+    {"quote_ttl_max_ms as a TOML float", {"name = \"gold\"", "quote_ttl_max_ms = 60000", "quote_ttl_max_ms = 60000.0"}, "tiers[0].quote_ttl_max_ms", "not an integer"},
 
     // Clients.
     {"unknown tier on a client", {"\nid = \"BETA\"", "tier = \"silver\"", "tier = \"platinum\""}, "clients[1].tier", "unknown tier platinum"},
@@ -534,7 +599,19 @@ TEST_CASE("boundary values that must still load", "[config]") {
       {"listen_port 65535", {"", "listen_port = 9876", "listen_port = 65535"}},
       {"price_age_max_ms == feed_interval_ms", {"", "price_age_max_ms = 2000", "price_age_max_ms = 100"}},
       {"quote_ttl_ms 100", {"name = \"bronze\"", "quote_ttl_ms = 3000", "quote_ttl_ms = 100"}},
-      {"quote_ttl_ms 600000", {"name = \"bronze\"", "quote_ttl_ms = 3000", "quote_ttl_ms = 600000"}},
+      {"quote_ttl_ms 600000 (with quote_ttl_max_ms 600000)", {"name = \"bronze\"", "quote_ttl_ms = 3000\nquote_ttl_max_ms = 10000", "quote_ttl_ms = 600000\nquote_ttl_max_ms = 600000"}},
+      {"quote_ttl_ms 600000 with quote_ttl_max_ms omitted", {"name = \"bronze\"", "quote_ttl_ms = 3000\nquote_ttl_max_ms = 10000", "quote_ttl_ms = 600000"}},
+      {"quote_ttl_max_ms == quote_ttl_ms", {"name = \"silver\"", "quote_ttl_max_ms = 30000", "quote_ttl_max_ms = 5000"}},
+      {"quote_ttl_max_ms 600000", {"name = \"gold\"", "quote_ttl_max_ms = 60000", "quote_ttl_max_ms = 600000"}},
+      {"quote_ttl_ms and quote_ttl_max_ms 100", {"name = \"bronze\"", "quote_ttl_ms = 3000\nquote_ttl_max_ms = 10000", "quote_ttl_ms = 100\nquote_ttl_max_ms = 100"}},
+      {"skew_bps_per_unit 1000", {"symbol = \"BTC/USD\"", "skew_bps_per_unit = \"0.2\"", "skew_bps_per_unit = \"1000\""}},
+      {"skew_max_bps 1000.00", {"symbol = \"BTC/USD\"", "skew_max_bps = \"5\"", "skew_max_bps = \"1000.00\""}},
+      {"skew both zero", {"symbol = \"ETH/USD\"", "skew_bps_per_unit = \"0.01\"\nskew_max_bps = \"5\"", "skew_bps_per_unit = \"0\"\nskew_max_bps = \"0.00\""}},
+      {"skew keys omitted", {"symbol = \"BTC/USD\"", "skew_bps_per_unit = \"0.2\"        # desk long 10 BTC -> prices 2 bps lower\nskew_max_bps = \"5\"", ""}},
+      {"min_notional 0.01 (one cent)", {"symbol = \"BTC/USD\"", "min_notional = \"250000\"", "min_notional = \"0.01\""}},
+      {"min_notional with trailing zeros beyond the quote scale", {"symbol = \"BTC/USD\"", "min_notional = \"250000\"", "min_notional = \"250000.0000\""}},
+      {"size bands one cent apart", {"symbol = \"BTC/USD\"", "min_notional = \"1000000\"", "min_notional = \"250000.01\""}},
+      {"size_bands omitted", {"symbol = \"BTC/USD\"", "size_bands = [ { min_notional = \"250000\", add_bps = \"2\" }, { min_notional = \"1000000\", add_bps = \"5\" } ]", ""}},
       {"half_spread_bps 999.99", {"name = \"bronze\"", "half_spread_bps = \"25\"", "half_spread_bps = \"999.99\""}},
       {"fee_bps 999.99", {"name = \"bronze\"", "fee_bps = \"5\"", "fee_bps = \"999.99\""}},
       {"add_bps 999.99", {"symbol = \"BTC/USD\"", "add_bps = \"5\"", "add_bps = \"999.99\""}},
@@ -573,6 +650,61 @@ TEST_CASE("optional keys take their documented defaults", "[config]") {
   CHECK(c.listen_address == "127.0.0.1");
   CHECK(c.ref.limits.retired_quotes_max == 100000u);
   CHECK(c.ref.limits.cl_ord_ids_per_client_max == 1000000u);
+}
+
+TEST_CASE("quote_ttl_max_ms defaults to the tier's quote_ttl_ms", "[config]") {
+  TempDir dir;
+  GatewayConfig c;
+  std::string error;
+  REQUIRE(load_edited(dir, {"name = \"bronze\"", "quote_ttl_max_ms = 10000\n", ""}, &c, &error));
+  CHECK(tier(c, "bronze").quote_ttl_ms == 3000);
+  CHECK(tier(c, "bronze").quote_ttl_max_ms == 3000);
+  CHECK(tier(c, "gold").quote_ttl_max_ms == 60000);  // the others keep theirs
+  CHECK(tier(c, "silver").quote_ttl_max_ms == 30000);
+}
+
+TEST_CASE("skew keys: omitted means no skew; values convert to cbps exactly", "[config]") {
+  SECTION("both omitted") {
+    TempDir dir;
+    GatewayConfig c;
+    std::string error;
+    REQUIRE(load_edited(dir, {"symbol = \"ETH/USD\"", "skew_bps_per_unit = \"0.01\"\nskew_max_bps = \"5\"\n", ""}, &c,
+                        &error));
+    CHECK(instrument(c, "ETH/USD").skew_cbps_per_unit == 0);
+    CHECK(instrument(c, "ETH/USD").skew_max_cbps == 0);
+    CHECK(instrument(c, "BTC/USD").skew_cbps_per_unit == 20);  // untouched
+  }
+  SECTION("at the bound and with two decimals") {
+    TempDir dir;
+    GatewayConfig c;
+    std::string error;
+    REQUIRE(load_edited(dir, {"symbol = \"ETH/USD\"", "skew_bps_per_unit = \"0.01\"\nskew_max_bps = \"5\"",
+                              "skew_bps_per_unit = \"1000\"\nskew_max_bps = \"12.34\""},
+                        &c, &error));
+    CHECK(instrument(c, "ETH/USD").skew_cbps_per_unit == 100'000);
+    CHECK(instrument(c, "ETH/USD").skew_cbps_per_unit == engine::kSkewMaxCbps);
+    CHECK(instrument(c, "ETH/USD").skew_max_cbps == 1234);
+    CHECK(instrument(c, "BTC/USD").skew_max_cbps == 500);  // untouched
+  }
+}
+
+TEST_CASE("size band min_notional is read at the quote asset's decimals", "[config]") {
+  // ETH/BTC: base ETH (9 decimals), quote BTC (8): the band is in satoshi.
+  TempDir dir;
+  GatewayConfig c;
+  std::string error;
+  REQUIRE(load_edited(dir,
+                      {"", "symbol = \"ETH/BTC\"",
+                       "symbol = \"ETH/BTC\"\nsize_bands = [ { min_notional = \"12.5\", add_bps = \"1.5\" }, "
+                       "{ min_notional = \"12.50000001\", add_bps = \"3\" } ]"},
+                      &c, &error));
+  INFO("error: " << error);
+  const auto& i = instrument(c, "ETH/BTC");
+  REQUIRE(i.size_bands.size() == 2);
+  CHECK(i.size_bands[0].min_notional == Amount(1'250'000'000));
+  CHECK(i.size_bands[0].add_cbps == 150);
+  CHECK(i.size_bands[1].min_notional == Amount(1'250'000'001));
+  CHECK(i.size_bands[1].add_cbps == 300);
 }
 
 TEST_CASE("a missing table or array of tables is refused naming it", "[config]") {
@@ -648,7 +780,7 @@ TEST_CASE("regression: wrong TOML types are converted or ignored instead of refu
       {"boolean as an integer", {"", "listen_port = 9876", "listen_port = true"}, "gateway.listen_port"},
       {"float as an integer", {"name = \"bronze\"", "quote_ttl_ms = 3000", "quote_ttl_ms = 3000.0"}, "tiers[2].quote_ttl_ms"},
       {"integer listen_address falls back to the default", {"", "listen_address = \"127.0.0.1\"", "listen_address = 2130706433"}, "gateway.listen_address"},
-      {"size_bands not an array is ignored", {"symbol = \"BTC/USD\"", "size_bands = [ { min_qty = \"5\", add_bps = \"2\" }, { min_qty = \"20\", add_bps = \"5\" } ]", "size_bands = \"none\""}, "instruments[0].size_bands"},
+      {"size_bands not an array is ignored", {"symbol = \"BTC/USD\"", "size_bands = [ { min_notional = \"250000\", add_bps = \"2\" }, { min_notional = \"1000000\", add_bps = \"5\" } ]", "size_bands = \"none\""}, "instruments[0].size_bands"},
   };
   // clang-format on
   for (const Case& k : kCases) {

@@ -26,8 +26,10 @@
 #include <quickfix/fix44/Logout.h>
 #include <quickfix/fix44/NewOrderSingle.h>
 #include <quickfix/fix44/Quote.h>
+#include <quickfix/fix44/QuoteCancel.h>
 #include <quickfix/fix44/QuoteRequest.h>
 #include <quickfix/fix44/QuoteRequestReject.h>
+#include <quickfix/fix44/QuoteStatusReport.h>
 #include <quickfix/fix44/Reject.h>
 #include <quickfix/fix44/ResendRequest.h>
 #include <quickfix/fix44/SequenceReset.h>
@@ -134,6 +136,9 @@ const std::vector<FieldSpec>& expectedFields() {
       {198, "SecondaryOrderID", T::String},
       {212, "XmlDataLen", T::Length},
       {213, "XmlData", T::Data},
+      {295, "NoQuoteEntries", T::NumInGroup},
+      {297, "QuoteStatus", T::Int},
+      {298, "QuoteCancelType", T::Int},
       {347, "MessageEncoding", T::String},
       {369, "LastMsgSeqNumProcessed", T::SeqNum},
       {371, "RefTagID", T::Int},
@@ -157,6 +162,7 @@ const std::vector<FieldSpec>& expectedFields() {
       {628, "HopCompID", T::String},
       {629, "HopSendingTime", T::UtcTimeStamp},
       {630, "HopRefID", T::SeqNum},
+      {649, "QuoteStatusReqID", T::String},
       {658, "QuoteRequestRejectReason", T::Int},
       {789, "NextExpectedMsgSeqNum", T::SeqNum},
   };
@@ -185,7 +191,7 @@ Values plus(Values v, std::initializer_list<const char*> more) {
 // Fields with enumerated values, and exactly those values.
 const std::map<int, Values>& expectedEnums() {
   static const std::map<int, Values> enums = {
-      {35, {"0", "1", "2", "3", "4", "5", "8", "A", "D", "R", "S", "j", "AG"}},
+      {35, {"0", "1", "2", "3", "4", "5", "8", "A", "D", "R", "S", "Z", "j", "AG", "AI"}},
       {39, chars("0123456789ABCDE")},
       {40, chars("123456789ABCDEFGHIJKLMP")},
       {43, {"Y", "N"}},
@@ -197,6 +203,8 @@ const std::map<int, Values>& expectedEnums() {
       {123, {"Y", "N"}},
       {141, {"Y", "N"}},
       {150, chars("03456789ABCDEFGHI")},
+      {297, range(0, 15)},  // 16.. are FIX 5.0
+      {298, range(1, 4)},   // 5.. are FIX 5.0
       {347, {"ISO-2022-JP", "EUC-JP", "Shift_JIS", "UTF-8"}},
       {373, plus(range(0, 17), {"99"})},
       {380, range(0, 7)},
@@ -283,6 +291,29 @@ const std::vector<MessageSpec>& expectedMessages() {
         {15, false},
         {58, false}},
        {}},
+      {"Z",
+       "QuoteCancel",
+       {{131, false}, {117, true}, {298, true}, {1, false}, {58, false}},
+       {{295, false, 55, {{55, true}}}}},
+      {"AI",
+       "QuoteStatusReport",
+       {{649, false},
+        {131, false},
+        {117, true},
+        {537, false},
+        {55, false},  // optional on purpose (FIX 4.4: Instrument required)
+        {54, false},
+        {38, false},
+        {126, false},
+        {132, false},
+        {133, false},
+        {134, false},
+        {135, false},
+        {62, false},
+        {60, false},
+        {297, false},
+        {58, false}},
+       {}},
       {"AG",
        "QuoteRequestReject",
        {{131, true}, {658, true}, {58, false}},
@@ -334,6 +365,33 @@ const std::set<int> kTrailer = {93, 89, 10};
 std::string dictionaryPath() {
   if (const char* p = std::getenv("OTC_FIX44_DICT")) return p;
   return std::string(OTC_SOURCE_DIR) + "/fix-specs/FIX44.xml";
+}
+
+// The file itself, for what QuickFIX reads but does not keep.
+const std::string& dictionaryText() {
+  static const std::string xml = [] {
+    std::ifstream in(dictionaryPath());
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  }();
+  return xml;
+}
+
+// name -> "Y"/"N" of the fields written in <group name="group"> of
+// <message name="message">, as the file has them.
+std::map<std::string, std::string> groupFlagsInFile(const std::string& message,
+                                                    const std::string& group) {
+  std::map<std::string, std::string> flags;
+  const std::string& xml = dictionaryText();
+  const auto m = xml.find("<message name=\"" + message + "\"");
+  if (m == std::string::npos) return flags;
+  const auto mEnd = xml.find("</message>", m);
+  const auto g = xml.find("<group name=\"" + group + "\"", m);
+  if (g == std::string::npos || g > mEnd) return flags;
+  const std::string block = xml.substr(g, xml.find("</group>", g) - g);
+  const std::regex field("<field name=\"([A-Za-z]+)\" required=\"([YN])\"");
+  for (std::sregex_iterator it(block.begin(), block.end(), field), end; it != end; ++it)
+    flags[(*it)[1]] = (*it)[2];
+  return flags;
 }
 
 const FIX::DataDictionary& dict() {
@@ -467,6 +525,30 @@ FIX44::QuoteRequest quoteRequest() {
   return stamped(qr);
 }
 
+// A valid QuoteCancel of one quote, with every field, to be broken by the tests.
+FIX44::QuoteCancel quoteCancel() {
+  FIX44::QuoteCancel qc(FIX::QuoteID("Q-1"), FIX::QuoteCancelType(1));
+  qc.setField(FIX::QuoteReqID("QR-1"));
+  qc.setField(FIX::Account("ACC-1"));
+  FIX44::QuoteCancel::NoQuoteEntries entry;
+  entry.setField(FIX::Symbol("BTC-USD"));
+  qc.addGroup(entry);
+  qc.setField(FIX::Text("client withdraws"));
+  return stamped(qc);
+}
+
+// A QuoteStatusReport as the gateway sends it (FixApp::send_quote_status): a
+// generic message with QuoteID, QuoteStatus and Text only, no instrument.
+FIX::Message gatewayQuoteStatus(const std::string& quoteId, const std::string& status) {
+  FIX::Message m;
+  m.getHeader().setField(FIX::BeginString("FIX.4.4"));
+  m.getHeader().setField(FIX::MsgType("AI"));
+  m.setField(FIX::QuoteID(quoteId));
+  m.setField(FIX::FIELD::QuoteStatus, status);
+  m.setField(FIX::Text("3001 unknown_quote"));
+  return stamped(m);
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------
@@ -535,8 +617,9 @@ TEST_CASE("messages: exactly the expected types, fields, groups and required fla
   for (const MessageSpec& m : expectedMessages()) types.insert(m.msgType);
   const std::string alnum = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
   for (char a : alnum) {
-    for (const std::string& t : {std::string(1, a), std::string(1, a) + "A", std::string(1, a) + "B",
-                                 std::string(1, a) + "G"}) {
+    for (const std::string& t :
+         {std::string(1, a), std::string(1, a) + "A", std::string(1, a) + "B",
+          std::string(1, a) + "G", std::string(1, a) + "I", std::string("A") + a}) {
       INFO("MsgType " << t);
       CHECK(dd.isMsgType(t) == (types.count(t) == 1));
     }
@@ -575,11 +658,26 @@ TEST_CASE("messages: exactly the expected types, fields, groups and required fla
       REQUIRE(gdd != nullptr);
       CHECK(delim == g.delimiter);
       std::map<int, bool> members(g.fields.begin(), g.fields.end());
+      // QuickFIX 1.15.1 (DataDictionary::addXMLGroup) loads a member's
+      // required flag only when the group itself is required: in an optional
+      // group (QuoteCancel's NoQuoteEntries) the flags are checked in the file.
       for (int tag = 1; tag < 10000; ++tag) {
         INFO("tag " << tag);
         auto it = members.find(tag);
         CHECK(gdd->isField(tag) == (it != members.end()));
-        CHECK(gdd->isRequiredField(m.msgType, tag) == (it != members.end() && it->second));
+        CHECK(gdd->isRequiredField(m.msgType, tag) ==
+              (it != members.end() && it->second && g.required));
+      }
+      std::string groupName;
+      REQUIRE(dd.getFieldName(g.countTag, groupName));
+      const std::map<std::string, std::string> inFile = groupFlagsInFile(m.name, groupName);
+      CHECK(inFile.size() == members.size());
+      for (const auto& member : members) {
+        std::string name;
+        REQUIRE(dd.getFieldName(member.first, name));
+        INFO("group member " << name << " in the file");
+        REQUIRE(inFile.count(name) == 1);
+        CHECK(inFile.at(name) == (member.second ? "Y" : "N"));
       }
     }
   }
@@ -756,6 +854,92 @@ TEST_CASE("application messages validate and keep decimals exact", "[dictionary]
     CHECK(got.getField(FIX::FIELD::OfferPx) == "65010.75");
     CHECK(got.getField(FIX::FIELD::ValidUntilTime) == "20240611-09:30:05.000");
   }
+  SECTION("Quote, indicative (QuoteType 0), as the gateway sends it") {
+    FIX44::Quote q;
+    q.setField(FIX::QuoteID("Q-2"));
+    q.setField(FIX::QuoteReqID("QR-2"));
+    q.setField(FIX::FIELD::QuoteType, "0");
+    q.setField(FIX::Symbol("ETH-USD"));
+    q.setField(FIX::Side('1'));
+    q.setField(FIX::FIELD::OrderQty, "2");
+    q.setField(FIX::FIELD::OfferPx, "3500.5");
+    q.setField(FIX::FIELD::OfferSize, "2");
+    q.setField(FIX::FIELD::ValidUntilTime, "20240611-09:30:05.000");
+    q.setField(FIX::FIELD::TransactTime, "20240611-09:30:00.000");
+    FIX::Message got = roundTrip(stamped(q));
+    CHECK(got.getField(FIX::FIELD::QuoteType) == "0");
+  }
+  SECTION("Quote, every 4.4 QuoteType") {
+    for (const std::string& type : expectedEnums().at(FIX::FIELD::QuoteType)) {
+      INFO("537=" << type);
+      FIX44::Quote q;
+      q.setField(FIX::QuoteID("Q-1"));
+      q.setField(FIX::Symbol("BTC-USD"));
+      q.setField(FIX::FIELD::QuoteType, type);
+      CHECK_NOTHROW(roundTrip(stamped(q)));
+    }
+  }
+  SECTION("QuoteRequest with ExpireTime in NoRelatedSym") {
+    FIX::Message got = roundTrip(quoteRequest());
+    REQUIRE(got.groupCount(FIX::FIELD::NoRelatedSym) == 1);
+    CHECK(got.getGroupRef(1, FIX::FIELD::NoRelatedSym).getField(FIX::FIELD::ExpireTime) ==
+          "20240611-09:31:00.000");
+  }
+  SECTION("QuoteCancel of one quote, every field, two instruments") {
+    FIX44::QuoteCancel qc = quoteCancel();
+    FIX44::QuoteCancel::NoQuoteEntries second;
+    second.setField(FIX::Symbol("ETH-USD"));
+    qc.addGroup(second);
+    FIX::Message got = roundTrip(qc);
+    CHECK(got.getField(FIX::FIELD::QuoteCancelType) == "1");
+    CHECK(got.getField(FIX::FIELD::Text) == "client withdraws");
+    REQUIRE(got.groupCount(FIX::FIELD::NoQuoteEntries) == 2);
+    CHECK(got.getGroupRef(2, FIX::FIELD::NoQuoteEntries).getField(FIX::FIELD::Symbol) ==
+          "ETH-USD");
+  }
+  SECTION("QuoteCancel as a client writes it: one quote, and cancel-all") {
+    CHECK_NOTHROW(receive(wire("Z", {{298, "1"}, {117, "Q-1"}})));
+    CHECK_NOTHROW(receive(wire("Z", {{117, "*"}, {298, "4"}})));
+  }
+  SECTION("QuoteCancel, every 4.4 QuoteCancelType") {
+    for (const std::string& type : expectedEnums().at(FIX::FIELD::QuoteCancelType)) {
+      INFO("298=" << type);
+      FIX44::QuoteCancel qc = quoteCancel();
+      qc.setField(FIX::FIELD::QuoteCancelType, type);
+      CHECK_NOTHROW(roundTrip(qc));
+    }
+  }
+  SECTION("QuoteStatusReport with every field") {
+    FIX44::QuoteStatusReport st(FIX::QuoteID("Q-1"));
+    st.setField(FIX::QuoteStatusReqID("QS-1"));
+    st.setField(FIX::QuoteReqID("QR-1"));
+    st.setField(FIX::QuoteType(1));
+    st.setField(FIX::Symbol("BTC-USD"));
+    st.setField(FIX::Side('1'));
+    st.setField(FIX::FIELD::OrderQty, "2.5");
+    st.setField(FIX::FIELD::ExpireTime, "20240611-09:31:00.000");
+    st.setField(FIX::FIELD::BidPx, "65000.25");
+    st.setField(FIX::FIELD::OfferPx, "65010.75");
+    st.setField(FIX::FIELD::BidSize, "2.5");
+    st.setField(FIX::FIELD::OfferSize, "2.5");
+    st.setField(FIX::FIELD::ValidUntilTime, "20240611-09:30:05.000");
+    st.setField(FIX::FIELD::TransactTime, "20240611-09:30:01.000");
+    st.setField(FIX::QuoteStatus(1));
+    st.setField(FIX::Text("canceled"));
+    FIX::Message got = roundTrip(stamped(st));
+    CHECK(got.getField(FIX::FIELD::OfferPx) == "65010.75");
+    CHECK(got.getField(FIX::FIELD::QuoteStatus) == "1");
+  }
+  SECTION("QuoteStatusReport as the gateway sends it, for every 4.4 QuoteStatus") {
+    // No Symbol: optional on AI in our dictionary, on purpose.
+    for (const std::string& status : expectedEnums().at(FIX::FIELD::QuoteStatus)) {
+      INFO("297=" << status);
+      CHECK_NOTHROW(roundTrip(gatewayQuoteStatus("Q-1", status)));
+    }
+    FIX::Message all = roundTrip(gatewayQuoteStatus("*", "4"));  // answer to a cancel-all
+    CHECK(all.getField(FIX::FIELD::QuoteID) == "*");
+    CHECK_FALSE(all.isSetField(FIX::FIELD::Symbol));
+  }
   SECTION("QuoteRequestReject, for every 4.4 QuoteRequestRejectReason") {
     for (const std::string& reason : expectedEnums().at(FIX::FIELD::QuoteRequestRejectReason)) {
       INFO("658=" << reason);
@@ -856,6 +1040,18 @@ TEST_CASE("a field not defined for the message is refused (373=2)", "[dictionary
     const std::string w = wire("R", {{131, "QR-1"}, {55, "BTC-USD"}, {146, "1"}, {55, "BTC-USD"}});
     CHECK(refusedTag<FIX::TagNotDefinedForMessage>([&] { receive(w); }) == FIX::FIELD::Symbol);
   }
+  SECTION("Symbol outside the NoQuoteEntries group of a QuoteCancel") {
+    const std::string w = wire("Z", {{117, "Q-1"}, {298, "1"}, {55, "BTC-USD"}});
+    CHECK(refusedTag<FIX::TagNotDefinedForMessage>([&] { receive(w); }) == FIX::FIELD::Symbol);
+  }
+  SECTION("QuoteStatus on a Quote") {
+    FIX44::Quote q;
+    q.setField(FIX::QuoteID("Q-1"));
+    q.setField(FIX::Symbol("BTC-USD"));
+    q.setField(FIX::QuoteStatus(0));
+    CHECK(refusedTag<FIX::TagNotDefinedForMessage>([&] { roundTrip(stamped(q)); }) ==
+          FIX::FIELD::QuoteStatus);
+  }
   SECTION("BidPx on a NewOrderSingle") {
     FIX44::NewOrderSingle nos = order();
     nos.setField(FIX::FIELD::BidPx, "1");
@@ -913,6 +1109,21 @@ TEST_CASE("a missing required field is refused (373=1)", "[dictionary][invalid]"
     CHECK(refusedTag<FIX::RequiredTagMissing>([&] { roundTrip(stamped(q)); }) ==
           FIX::FIELD::QuoteID);
   }
+  SECTION("QuoteCancel without QuoteCancelType") {
+    FIX44::QuoteCancel qc = quoteCancel();
+    qc.removeField(FIX::FIELD::QuoteCancelType);
+    CHECK(refusedTag<FIX::RequiredTagMissing>([&] { roundTrip(qc); }) ==
+          FIX::FIELD::QuoteCancelType);
+  }
+  SECTION("QuoteCancel without QuoteID, even for a cancel-all") {
+    const std::string w = wire("Z", {{298, "4"}});
+    CHECK(refusedTag<FIX::RequiredTagMissing>([&] { receive(w); }) == FIX::FIELD::QuoteID);
+  }
+  SECTION("QuoteStatusReport without QuoteID") {
+    FIX::Message st = gatewayQuoteStatus("Q-1", "9");
+    st.removeField(FIX::FIELD::QuoteID);
+    CHECK(refusedTag<FIX::RequiredTagMissing>([&] { roundTrip(st); }) == FIX::FIELD::QuoteID);
+  }
   SECTION("Logon without HeartBtInt") {
     FIX44::Logon logon;
     logon.setField(FIX::EncryptMethod(0));
@@ -966,6 +1177,27 @@ TEST_CASE("a value outside the enumeration is refused (373=5)", "[dictionary][in
     rj.addGroup(sym);
     CHECK(refusedTag<FIX::IncorrectTagValue>([&] { roundTrip(stamped(rj)); }) == 658);
   }
+  SECTION("QuoteCancelType outside 1..4 (5.. are FIX 5.0)") {
+    for (const char* type : {"9", "5", "0"}) {
+      INFO("298=" << type);
+      FIX44::QuoteCancel qc = quoteCancel();
+      qc.setField(FIX::FIELD::QuoteCancelType, type);
+      CHECK(refusedTag<FIX::IncorrectTagValue>([&] { roundTrip(qc); }) ==
+            FIX::FIELD::QuoteCancelType);
+    }
+  }
+  SECTION("QuoteStatus 16 (FIX 5.0: Active)") {
+    CHECK(refusedTag<FIX::IncorrectTagValue>([&] { roundTrip(gatewayQuoteStatus("Q-1", "16")); }) ==
+          FIX::FIELD::QuoteStatus);
+  }
+  SECTION("Quote with QuoteType 4") {
+    FIX44::Quote q;
+    q.setField(FIX::QuoteID("Q-1"));
+    q.setField(FIX::Symbol("BTC-USD"));
+    q.setField(FIX::FIELD::QuoteType, "4");
+    CHECK(refusedTag<FIX::IncorrectTagValue>([&] { roundTrip(stamped(q)); }) ==
+          FIX::FIELD::QuoteType);
+  }
   SECTION("Logon EncryptMethod 7") {
     FIX44::Logon logon(FIX::EncryptMethod(0), FIX::HeartBtInt(30));
     logon.setField(FIX::FIELD::EncryptMethod, "7");
@@ -1013,6 +1245,14 @@ TEST_CASE("a value of the wrong type is refused (373=6)", "[dictionary][invalid]
     hb.getHeader().setField(FIX::FIELD::PossDupFlag, "yes");
     CHECK(refusedTag<FIX::IncorrectDataFormat>([&] { roundTrip(hb); }) == 43);
   }
+  SECTION("QuoteCancelType and QuoteStatus are integers") {
+    FIX44::QuoteCancel qc = quoteCancel();
+    qc.setField(FIX::FIELD::QuoteCancelType, "all");
+    CHECK(refusedTag<FIX::IncorrectDataFormat>([&] { roundTrip(qc); }) ==
+          FIX::FIELD::QuoteCancelType);
+    CHECK(refusedTag<FIX::IncorrectDataFormat>([&] { roundTrip(gatewayQuoteStatus("Q-1", "x")); }) ==
+          FIX::FIELD::QuoteStatus);
+  }
   SECTION("HeartBtInt is an integer") {
     FIX44::Logon logon(FIX::EncryptMethod(0), FIX::HeartBtInt(30));
     logon.setField(FIX::FIELD::HeartBtInt, "30s");
@@ -1044,6 +1284,14 @@ TEST_CASE("other structural errors", "[dictionary][invalid]") {
         wire("R", {{131, "QR-1"}, {146, "2"}, {55, "BTC-USD"}, {38, "1"}});
     CHECK(refusedTag<FIX::RepeatingGroupCountMismatch>([&] { receive(w); }) ==
           FIX::FIELD::NoRelatedSym);
+  }
+  SECTION("NoQuoteEntries count not matching the instances (373=16)") {
+    // Symbol is the only member of our group, and its delimiter: an instance
+    // without Symbol is not an instance.
+    const std::string w =
+        wire("Z", {{117, "Q-1"}, {298, "1"}, {295, "2"}, {55, "BTC-USD"}, {58, "x"}});
+    CHECK(refusedTag<FIX::RepeatingGroupCountMismatch>([&] { receive(w); }) ==
+          FIX::FIELD::NoQuoteEntries);
   }
   SECTION("a tag twice (373=13)") {
     const std::string w = wire("D", {{11, "CL-1"}, {11, "CL-1"}, {55, "BTC-USD"}, {54, "1"},

@@ -95,6 +95,10 @@ const Row kTable[] = {
     {R::kQuoteInstrumentMismatch, 3008, "quote_instrument_mismatch", 99, 99},
     {R::kNoReferencePrice, 3009, "no_reference_price", 8, 99},
     {R::kLiveQuotesLimit, 3010, "live_quotes_limit", 99, 99},
+    {R::kQuoteIndicative, 3011, "quote_indicative", 99, 99},
+    {R::kQuoteTtlOutOfRange, 3012, "quote_ttl_out_of_range", 99, 99},
+    {R::kQuoteCanceled, 3013, "quote_canceled", 99, 99},
+    {R::kUnsupportedQuoteCancelType, 3014, "unsupported_quote_cancel_type", 99, 99},
     {R::kEngineBusy, 9001, "engine_busy", 99, 99},
     {R::kJournalHalted, 9002, "journal_halted", 99, 99},
     {R::kUnsupportedMessage, 9003, "unsupported_message", 99, 99},
@@ -148,6 +152,15 @@ TEST_CASE("pinned mappings", "[fix_codes]") {
   CHECK(quote_request_reject_reason(R::kNoReferencePrice) == 8);   // No market for instrument
   CHECK(quote_request_reject_reason(R::kQuoteExpired) == 99);      // Other; Text says which
   CHECK(ord_rej_reason(R::kInsufficientFunds) == 99);
+  // The quote-life and quote-cancel reasons have no specific FIX value: Other, Text says which.
+  for (const RejectReason r :
+       {R::kQuoteIndicative, R::kQuoteTtlOutOfRange, R::kQuoteCanceled, R::kUnsupportedQuoteCancelType}) {
+    INFO("reason " << static_cast<int>(r));
+    CHECK(quote_request_reject_reason(r) == 99);
+    CHECK(ord_rej_reason(r) == 99);
+  }
+  CHECK(reject_text(R::kQuoteTtlOutOfRange, "") == "3012 quote_ttl_out_of_range");
+  CHECK(reject_text(R::kUnsupportedQuoteCancelType, "") == "3014 unsupported_quote_cancel_type");
 }
 
 TEST_CASE("a number outside the enum still maps to Other", "[fix_codes]") {
