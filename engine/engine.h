@@ -6,7 +6,7 @@
 //
 // Every command yields exactly one answer event (Quoted or QuoteRejected for a quote
 // request; OrderRejected, or OrderAccepted followed by Filled, or OrderNotTaken when the
-// journal is halted, for an order), and every
+// journal is halted, for an order; QuoteCancelAnswered for a QuoteCancel), and every
 // state change is appended to the journal before handle() returns. The caller commits
 // the journal and only then hands the events to anyone (runner.h).
 //

@@ -8,8 +8,9 @@
 //
 // If a commit fails the journal halts; the batch's quotes, which never became durable,
 // are answered as kJournalHalted quote rejects, and its orders (accepted, filled or
-// rejected: their OrderIDs/ExecIDs were never made durable) as OrderNotTaken; so is
-// every later request. The reason is logged and kept (halt_reason()).
+// rejected: their OrderIDs/ExecIDs were never made durable) as OrderNotTaken, and its
+// QuoteCancels as answered with nothing canceled (kJournalHalted); so is every later
+// request. The reason is logged and kept (halt_reason()).
 #pragma once
 
 #include <atomic>
