@@ -40,10 +40,13 @@ std::string field(const FIX::FieldMap& m, int tag) { return m.isSetField(tag) ? 
 
 std::string msg_type(const FIX::Message& m) { return field(m.getHeader(), FIX::FIELD::MsgType); }
 
-std::string utc_now_fix() {
+std::string utc_now_fix() { return utc_fix_time_in(0); }
+
+std::string utc_fix_time_in(long long offset_ms) {
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                       std::chrono::system_clock::now().time_since_epoch())
-                      .count();
+                      .count() +
+                  offset_ms;
   const std::time_t secs = static_cast<std::time_t>(ms / 1000);
   std::tm tm{};
   gmtime_r(&secs, &tm);

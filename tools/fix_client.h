@@ -103,6 +103,8 @@ std::string field(const FIX::FieldMap& m, int tag);
 std::string msg_type(const FIX::Message& m);
 // Now as a FIX UTCTimestamp with milliseconds ("YYYYMMDD-HH:MM:SS.sss").
 std::string utc_now_fix();
+// Now plus `offset_ms` (may be negative), in the same format.
+std::string utc_fix_time_in(long long offset_ms);
 
 }  // namespace fixclient
 }  // namespace otc

@@ -695,21 +695,6 @@ std::string send_quote_request_until(FixClient& c, const std::string& symbol, ch
   return id;
 }
 
-// A FIX UTCTimestamp `ms_from_now` milliseconds ahead.
-std::string fix_time_in(long long ms_from_now) {
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                      std::chrono::system_clock::now().time_since_epoch())
-                      .count() +
-                  ms_from_now;
-  const std::time_t secs = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d%02d%02d-%02d:%02d:%02d.%03d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
-  return buf;
-}
-
 }  // namespace
 
 TEST_CASE("desk quoting: indicative quotes, requested quote life, QuoteCancel", "[e2e][quoting]") {
@@ -727,15 +712,15 @@ TEST_CASE("desk quoting: indicative quotes, requested quote life, QuoteCancel", 
   CHECK(field(expect(*acme, "S"), 537) == "0");
 
   // ExpireTime inside the tier's bounds: ValidUntilTime is exactly what was asked.
-  const std::string until = fix_time_in(20000);
+  const std::string until = otc::fixclient::utc_fix_time_in(20000);
   const std::string r1 = send_quote_request_until(*acme, "BTC/USD", '1', "0.2", "1", until);
   FIX::Message q1 = expect(*acme, "S");
   CHECK(field(q1, 131) == r1);
   CHECK(field(q1, 62) == until);
   // Too long (gold allows 60 s), in the past, not a timestamp.
-  expect_quote_reject(*acme, send_quote_request_until(*acme, "BTC/USD", '1', "0.2", "1", fix_time_in(3600000)), 99,
+  expect_quote_reject(*acme, send_quote_request_until(*acme, "BTC/USD", '1', "0.2", "1", otc::fixclient::utc_fix_time_in(3600000)), 99,
                       "3012 quote_ttl_out_of_range");
-  expect_quote_reject(*acme, send_quote_request_until(*acme, "BTC/USD", '1', "0.2", "1", fix_time_in(-5000)), 99,
+  expect_quote_reject(*acme, send_quote_request_until(*acme, "BTC/USD", '1', "0.2", "1", otc::fixclient::utc_fix_time_in(-5000)), 99,
                       "3012 quote_ttl_out_of_range");
   expect_quote_reject(*acme, send_quote_request_until(*acme, "BTC/USD", '1', "0.2", "1", "tomorrow"), 99,
                       "3012 quote_ttl_out_of_range");

@@ -10,6 +10,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "tests/catch_printers.h"
+
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -28,12 +30,6 @@
 #include "ledger/ledger.h"
 
 namespace Catch {
-template <>
-struct StringMaker<otc::RejectReason> {
-  static std::string convert(otc::RejectReason r) {
-    return std::string(otc::reject_name(r)) + " (" + std::to_string(static_cast<int>(r)) + ")";
-  }
-};
 template <typename Tag, typename Rep>
 struct StringMaker<otc::Strong<Tag, Rep>> {
   static std::string convert(const otc::Strong<Tag, Rep>& s) { return std::to_string(s.value); }

@@ -8,6 +8,8 @@
 #define CATCH_CONFIG_ENABLE_PAIR_STRINGMAKER  // readable failures of balance maps
 #include <catch2/catch.hpp>
 
+#include "tests/catch_printers.h"
+
 #include <cstdio>
 #include <filesystem>
 #include <map>
@@ -19,14 +21,6 @@
 #include "common/reject.h"
 #include "ledger/ledger.h"
 
-namespace Catch {
-template <>
-struct StringMaker<otc::RejectReason> {
-  static std::string convert(otc::RejectReason r) {
-    return std::string(otc::reject_name(r)) + " (" + std::to_string(static_cast<int>(r)) + ")";
-  }
-};
-}  // namespace Catch
 
 namespace otc::ledger {
 namespace {
