@@ -1,7 +1,7 @@
 // common/reject.h: the one list of reasons for which we turn a request down.
 //
 // Numbers are grouped by pipeline stage (1xxx request shape and reference data,
-// 2xxx pre-trade risk, 3xxx RFQ book, 9xxx system) and are stable: they appear in
+// 2xxx pre-trade risk, 3xxx RFQ book, 4xxx market data, 9xxx system) and are stable: they appear in
 // FIX Text(58), in the journal and in counterparties' certification scripts.
 // Persisted: never renumber, never reuse a retired number.
 #pragma once
@@ -52,6 +52,16 @@ enum class RejectReason : uint16_t {
   kQuoteTtlOutOfRange = 3012,
   kQuoteCanceled = 3013,
   kUnsupportedQuoteCancelType = 3014,
+  // 4xxx: market data (streaming prices).
+  kMdReqIdInvalid = 4001,
+  kMdDuplicateReqId = 4002,
+  kMdUnknownReqId = 4003,
+  kMdUnsupportedSubscriptionType = 4004,
+  kMdUnsupportedMarketDepth = 4005,
+  kMdUnsupportedUpdateType = 4006,
+  kMdUnsupportedEntryType = 4007,
+  kMdSubscriptionsLimit = 4008,
+  kMdTooManySymbols = 4009,
   // 9xxx: system state.
   kEngineBusy = 9001,
   kJournalHalted = 9002,

@@ -1,6 +1,7 @@
 #include "common/assert.h"
 #include "engine/engine.h"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "common/decimal.h"
@@ -41,7 +42,8 @@ Engine::Engine(const ReferenceData& ref, const Clock& clock, ledger::Ledger& led
       journal_(journal),
       rfq_(ref.limits.live_quotes_max, ref.limits.retired_quotes_max),
       refs_(ref.instruments.size()),
-      cl_ord_ids_(ref.clients.size()) {}
+      cl_ord_ids_(ref.clients.size()),
+      md_subs_per_client_(ref.clients.size(), 0) {}
 
 Status Engine::start(const ledger::RecoveredState& state) {
   next_quote_id_ = state.last_quote_id.value + 1;
@@ -97,8 +99,13 @@ void Engine::handle(const Command& cmd, std::vector<Event>* out) {
     on_price_tick(*p);
   } else if (const auto* x = std::get_if<QuoteCancelCmd>(&cmd)) {
     on_quote_cancel(*x, out);
+  } else if (const auto* m = std::get_if<MarketDataRequestCmd>(&cmd)) {
+    on_market_data_request(*m, out);
+  } else if (const auto* e = std::get_if<SessionEndedCmd>(&cmd)) {
+    on_session_ended(*e);
   } else {
     on_timer();
+    flush_market_data(out);
   }
 }
 
@@ -106,6 +113,7 @@ void Engine::on_price_tick(const PriceTickCmd& c) {
   OTC_ASSERT(c.tick.instrument.value < refs_.size());
   OTC_ASSERT(c.tick.mid.value > 0);
   refs_[c.tick.instrument.value] = c.tick;
+  mark_market_data_dirty(c.tick.instrument);
 }
 
 void Engine::on_timer() { rfq_.expire(now()); }
@@ -311,6 +319,178 @@ void Engine::on_quote_cancel(const QuoteCancelCmd& c, std::vector<Event>* out) {
     journal_.append(std::move(rec));
   }
   out->push_back(std::move(ev));
+}
+
+// ---- Market data ----------------------------------------------------------------
+
+std::optional<std::vector<MdRung>> Engine::ladder(ClientId client, const InstrumentSpec& inst, int depth, bool bids,
+                                                  bool offers) const {
+  const auto& px = refs_[inst.id.value];
+  if (!px || now().value - px->ts.value > ref_.limits.price_age_max_ms * 1000) return std::nullopt;
+  const TierSpec& tier = ref_.tier_of(client);
+  const Amount desk_position = ledger_.balance(desk_accounts_[inst.base.value]);
+  std::vector<MdRung> rungs;
+  const size_t n = depth <= 0 ? inst.md_ladder.size() : std::min(inst.md_ladder.size(), static_cast<size_t>(depth));
+  rungs.reserve(n);
+  for (size_t i = 0; i < n; ++i) {
+    const Qty qty = inst.md_ladder[i];
+    Result<TwoWayPrice> p = price_for(ref_, inst, tier, px->mid, qty, desk_position);
+    MdRung r{qty, std::nullopt, std::nullopt};
+    if (p.ok()) {
+      // A side is shown only if it could be quoted: its notional fits and is not zero.
+      auto tradeable = [&](std::optional<Price> price, Side client_side) -> std::optional<Price> {
+        if (!price) return std::nullopt;
+        Result<Amount> n_amt = notional(ref_, inst, qty, *price, client_side);
+        if (!n_amt.ok() || n_amt.value().value == 0) return std::nullopt;
+        return price;
+      };
+      if (bids) r.bid = tradeable(p.value().bid, Side::kSell);
+      if (offers) r.offer = tradeable(p.value().offer, Side::kBuy);
+    }
+    rungs.push_back(r);
+  }
+  return rungs;
+}
+
+void Engine::mark_market_data_dirty(InstrumentId inst) {
+  for (auto& [key, sub] : md_subs_) {
+    for (size_t i = 0; i < sub.instruments.size(); ++i) {
+      if (sub.instruments[i] == inst) sub.dirty[i] = true;
+    }
+  }
+}
+
+void Engine::flush_market_data(std::vector<Event>* out) {
+  const TimeUs t = now();
+  const int64_t interval_us = ref_.limits.md_min_interval_ms * 1000;
+  for (auto& [key, sub] : md_subs_) {
+    for (size_t i = 0; i < sub.instruments.size(); ++i) {
+      if (!sub.dirty[i] || t.value - sub.last_sent_us[i] < interval_us) continue;
+      const InstrumentSpec& inst = ref_.instrument(sub.instruments[i]);
+      std::optional<std::vector<MdRung>> rungs = ladder(ClientId(key.first), inst, sub.depth, sub.bids, sub.offers);
+      if (!rungs) continue;  // stale: nothing is streamed until the price is fresh again
+      sub.dirty[i] = false;
+      if (*rungs == sub.last_sent[i]) continue;  // the price did not move for this client
+      sub.last_sent[i] = *rungs;
+      sub.last_sent_us[i] = t.value;
+      out->push_back(MarketDataEvent{ClientId(key.first), key.second, inst.id, std::move(*rungs), t});
+    }
+  }
+}
+
+void Engine::on_session_ended(const SessionEndedCmd& c) {
+  OTC_ASSERT(c.client.value < ref_.clients.size());
+  for (auto it = md_subs_.begin(); it != md_subs_.end();) {
+    if (it->first.first == c.client.value) {
+      it = md_subs_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  md_subs_per_client_[c.client.value] = 0;
+}
+
+void Engine::on_market_data_request(const MarketDataRequestCmd& c, std::vector<Event>* out) {
+  OTC_ASSERT(c.client.value < ref_.clients.size());
+  const TimeUs t = now();
+  auto reject = [&](RejectReason r, std::string detail) {
+    out->push_back(MarketDataRejectedEvent{c.client, c.md_req_id, make_reject(r, std::move(detail)), t});
+  };
+  if (c.md_req_id.empty() || c.md_req_id.size() > kQuoteReqIdLengthMax) {
+    return reject(RejectReason::kMdReqIdInvalid,
+                  "MDReqID must be 1.." + std::to_string(kQuoteReqIdLengthMax) + " characters");
+  }
+  const auto key = std::make_pair(c.client.value, c.md_req_id);
+  if (c.subscription_type == '2') {
+    auto it = md_subs_.find(key);
+    if (it == md_subs_.end()) {
+      return reject(RejectReason::kMdUnknownReqId, "no live subscription with MDReqID '" + c.md_req_id + "'");
+    }
+    md_subs_.erase(it);
+    --md_subs_per_client_[c.client.value];
+    return;  // FIX has no acknowledgement: the updates stop
+  }
+  if (c.subscription_type != '0' && c.subscription_type != '1') {
+    return reject(RejectReason::kMdUnsupportedSubscriptionType,
+                  "SubscriptionRequestType '" + char_text(c.subscription_type) +
+                      "' not supported; send 0 (snapshot), 1 (subscribe) or 2 (unsubscribe)");
+  }
+  if (c.market_depth < 0) {
+    return reject(RejectReason::kMdUnsupportedMarketDepth, "MarketDepth must be 0 (whole ladder) or N >= 1");
+  }
+  if (c.update_type > 0 || c.update_type < -1) {
+    return reject(RejectReason::kMdUnsupportedUpdateType,
+                  "MDUpdateType " + std::to_string(c.update_type) + " not supported; send 0 (full refresh)");
+  }
+  bool bids = false;
+  bool offers = false;
+  for (char e : c.entry_types) {
+    if (e == '0') {
+      bids = true;
+    } else if (e == '1') {
+      offers = true;
+    } else {
+      return reject(RejectReason::kMdUnsupportedEntryType,
+                    "MDEntryType '" + char_text(e) + "' not supported; send 0 (bid) and/or 1 (offer)");
+    }
+  }
+  if (!bids && !offers) return reject(RejectReason::kMissingField, "NoMDEntryTypes must name 0 (bid) or 1 (offer)");
+  if (c.symbols.empty()) return reject(RejectReason::kMissingField, "NoRelatedSym must name an instrument");
+  if (c.symbols.size() > ref_.limits.md_symbols_per_request_max) {
+    return reject(RejectReason::kMdTooManySymbols,
+                  "at most " + std::to_string(ref_.limits.md_symbols_per_request_max) + " instruments per request");
+  }
+  std::vector<InstrumentId> instruments;
+  for (const std::string& sym : c.symbols) {
+    const InstrumentSpec* inst = ref_.find_instrument(sym);
+    if (inst == nullptr) return reject(RejectReason::kUnknownInstrument, "unknown instrument '" + sym + "'");
+    if (std::find(instruments.begin(), instruments.end(), inst->id) == instruments.end()) {
+      instruments.push_back(inst->id);
+    }
+  }
+  if (c.subscription_type == '0') {
+    // One snapshot per instrument, now; every one must be available or none is sent.
+    std::vector<Event> snaps;
+    for (InstrumentId id : instruments) {
+      std::optional<std::vector<MdRung>> rungs = ladder(c.client, ref_.instrument(id), c.market_depth, bids, offers);
+      if (!rungs) {
+        return reject(RejectReason::kNoReferencePrice,
+                      "no fresh reference price for " + ref_.instrument(id).symbol);
+      }
+      snaps.push_back(MarketDataEvent{c.client, c.md_req_id, id, std::move(*rungs), t});
+    }
+    for (Event& e : snaps) out->push_back(std::move(e));
+    return;
+  }
+  if (md_subs_.count(key) != 0) {
+    return reject(RejectReason::kMdDuplicateReqId, "MDReqID '" + c.md_req_id + "' is already subscribed");
+  }
+  if (md_subs_per_client_[c.client.value] >= ref_.limits.md_subscriptions_per_client_max) {
+    return reject(RejectReason::kMdSubscriptionsLimit,
+                  "at most " + std::to_string(ref_.limits.md_subscriptions_per_client_max) + " subscriptions");
+  }
+  MdSubscription sub;
+  sub.instruments = instruments;
+  sub.depth = c.market_depth;
+  sub.bids = bids;
+  sub.offers = offers;
+  sub.last_sent.resize(instruments.size());
+  sub.last_sent_us.assign(instruments.size(), INT64_MIN / 2);
+  sub.dirty.assign(instruments.size(), true);
+  md_subs_.emplace(key, std::move(sub));
+  ++md_subs_per_client_[c.client.value];
+  // The first snapshot goes at once where a fresh price exists; the rest follow as
+  // prices come.
+  auto it = md_subs_.find(key);
+  for (size_t i = 0; i < instruments.size(); ++i) {
+    std::optional<std::vector<MdRung>> rungs =
+        ladder(c.client, ref_.instrument(instruments[i]), c.market_depth, bids, offers);
+    if (!rungs) continue;
+    it->second.dirty[i] = false;
+    it->second.last_sent[i] = *rungs;
+    it->second.last_sent_us[i] = t.value;
+    out->push_back(MarketDataEvent{c.client, c.md_req_id, instruments[i], std::move(*rungs), t});
+  }
 }
 
 // ---- Orders ---------------------------------------------------------------------
@@ -547,6 +727,10 @@ Result<Ok> Engine::execute_quoted(const NewOrderCmd& c, OrderId id, std::vector<
   out->push_back(std::move(f));
   // Last: `q` refers into the book and dies here (single use).
   rfq_.mark_executed(qid);
+  // The desk's positions in both assets moved: so may every ladder skewed by either.
+  for (const InstrumentSpec& other : ref_.instruments) {
+    if (other.base == inst->base || other.base == inst->quote) mark_market_data_dirty(other.id);
+  }
   return Ok{};
 }
 

@@ -14,6 +14,7 @@
 // fill posts balanced transfers; filled quantity never exceeds order quantity.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -70,7 +71,25 @@ struct PriceTickCmd {
 // Periodic housekeeping (quote expiry).
 struct TimerCmd {};
 
-using Command = std::variant<QuoteRequestCmd, NewOrderCmd, PriceTickCmd, TimerCmd, QuoteCancelCmd>;
+// MarketDataRequest: a snapshot ('0'), a subscription to snapshots as prices move
+// ('1'), or the end of one ('2').
+struct MarketDataRequestCmd {
+  ClientId client;
+  std::string md_req_id;
+  char subscription_type = 0;
+  int market_depth = -1;        // 0 = the whole ladder, N = its first N sizes; -1 absent/not a number
+  int update_type = -1;         // MDUpdateType: -1 absent, 0 full refresh; others refused
+  std::string entry_types;      // MDEntryType of each NoMDEntryTypes entry ('0' bid, '1' offer)
+  std::vector<std::string> symbols;
+};
+
+// The client's session ended (logout or drop): its subscriptions end with it.
+struct SessionEndedCmd {
+  ClientId client;
+};
+
+using Command = std::variant<QuoteRequestCmd, NewOrderCmd, PriceTickCmd, TimerCmd, QuoteCancelCmd,
+                             MarketDataRequestCmd, SessionEndedCmd>;
 
 // ---- Events ---------------------------------------------------------------------
 
@@ -156,6 +175,30 @@ struct QuoteCancelAnsweredEvent {
   TimeUs ts;
 };
 
+// One size of the streaming ladder, priced for the client (absent side: none).
+struct MdRung {
+  Qty qty;
+  std::optional<Price> bid;
+  std::optional<Price> offer;
+  friend bool operator==(const MdRung&, const MdRung&) = default;
+};
+
+// A full snapshot of the client's ladder for one instrument (FIX W).
+struct MarketDataEvent {
+  ClientId client;
+  std::string md_req_id;
+  InstrumentId instrument;
+  std::vector<MdRung> rungs;
+  TimeUs ts;
+};
+
+struct MarketDataRejectedEvent {
+  ClientId client;
+  std::string md_req_id;
+  Reject reject;
+  TimeUs ts;
+};
+
 // An order the engine could not take at all (journal halted): no OrderID or ExecID is
 // spent on it, because ids are only ours once a commit made them durable.
 struct OrderNotTakenEvent {
@@ -166,7 +209,7 @@ struct OrderNotTakenEvent {
 };
 
 using Event = std::variant<QuotedEvent, QuoteRejectedEvent, OrderAcceptedEvent, OrderRejectedEvent, FilledEvent,
-                           OrderNotTakenEvent, QuoteCancelAnsweredEvent>;
+                           OrderNotTakenEvent, QuoteCancelAnsweredEvent, MarketDataEvent, MarketDataRejectedEvent>;
 
 // ---- Engine ---------------------------------------------------------------------
 
@@ -201,6 +244,15 @@ class Engine {
   void on_price_tick(const PriceTickCmd& c);
   void on_timer();
   void on_quote_cancel(const QuoteCancelCmd& c, std::vector<Event>* out);
+  void on_market_data_request(const MarketDataRequestCmd& c, std::vector<Event>* out);
+  void on_session_ended(const SessionEndedCmd& c);
+  // The client's ladder for `inst` now, or nothing when the reference price is absent or
+  // too old to stream.
+  std::optional<std::vector<MdRung>> ladder(ClientId client, const InstrumentSpec& inst, int depth, bool bids,
+                                            bool offers) const;
+  // Sends what moved on subscriptions whose throttle interval has passed.
+  void flush_market_data(std::vector<Event>* out);
+  void mark_market_data_dirty(InstrumentId inst);
 
   void reject_quote(const QuoteRequestCmd& c, Reject r, std::vector<Event>* out);
   void reject_order(const NewOrderCmd& c, OrderId id, Reject r, std::vector<Event>* out);
@@ -222,6 +274,18 @@ class Engine {
   std::vector<AccountId> desk_accounts_;
   std::vector<AccountId> fee_accounts_;
   std::vector<AccountId> external_accounts_;
+  // Streaming subscriptions by (client, MDReqID): session state, not journaled.
+  struct MdSubscription {
+    std::vector<InstrumentId> instruments;
+    int depth = 0;
+    bool bids = true;
+    bool offers = true;
+    std::vector<std::vector<MdRung>> last_sent;  // by position in `instruments`
+    std::vector<int64_t> last_sent_us;
+    std::vector<bool> dirty;
+  };
+  std::map<std::pair<uint32_t, std::string>, MdSubscription> md_subs_;
+  std::vector<size_t> md_subs_per_client_;
   uint64_t next_quote_id_ = 1;
   uint64_t next_order_id_ = 1;
   uint64_t next_exec_id_ = 1;

@@ -55,6 +55,8 @@ struct InstrumentSpec {
   // skew_cbps_per_unit per whole unit held (long: down, short: up), at most skew_max_cbps.
   int64_t skew_cbps_per_unit = 0;
   int64_t skew_max_cbps = 0;
+  // Streaming ladder: the sizes (base minor units, ascending) quoted in market data.
+  std::vector<Qty> md_ladder;
   // Simulated reference feed parameters.
   Price initial_mid;
   int64_t step_cbps = 0;             // max move per feed step
@@ -87,6 +89,9 @@ struct EngineLimits {
   size_t live_quotes_max = 100000;   // whole book
   size_t retired_quotes_max = 100000;  // executed/expired ids remembered for precise rejects
   size_t cl_ord_ids_per_client_max = 1000000;
+  int64_t md_min_interval_ms = 250;          // at most one update per subscription and instrument per interval
+  size_t md_subscriptions_per_client_max = 64;
+  size_t md_symbols_per_request_max = 16;
 };
 
 class ReferenceData {

@@ -43,6 +43,16 @@ bool Runner::submit(Command cmd) {
   return true;
 }
 
+bool Runner::submit_control(Command cmd) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stopping_) return false;
+    queue_.push_back(std::move(cmd));
+  }
+  cv_.notify_one();
+  return true;
+}
+
 std::string Runner::halt_reason() const {
   std::lock_guard<std::mutex> lock(mu_);
   return halt_reason_;
@@ -81,13 +91,13 @@ void Runner::run() {
       }
     }
     const auto steady_now = Steady::now();
+    events.clear();
     if (steady_now >= next_feed) {
       feed_prices(clock_.now());
       next_feed = steady_now + feed_every;
     }
     if (steady_now >= next_timer) {
-      std::vector<Event> none;
-      engine_.handle(TimerCmd{}, &none);
+      engine_.handle(TimerCmd{}, &events);  // expiry sweep; market data that moved
       next_timer = steady_now + timer_every;
     }
     process(batch, events);
@@ -100,7 +110,6 @@ void Runner::run() {
 }
 
 void Runner::process(std::vector<Command>& batch, std::vector<Event>& events) {
-  events.clear();
   for (const Command& c : batch) engine_.handle(c, &events);
   if (journal_.pending() > 0 && !journal_.halted()) {
     Status s = journal_.commit();

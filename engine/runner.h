@@ -57,6 +57,10 @@ class Runner {
 
   // Thread-safe, never blocks for long. False when the queue is full or stopped.
   [[nodiscard]] bool submit(Command cmd);
+  // For session housekeeping that must not be lost to a full queue (SessionEndedCmd):
+  // taken even beyond queue_capacity (one per session event, so bounded by sessions).
+  // False only when stopped.
+  [[nodiscard]] bool submit_control(Command cmd);
 
   bool halted() const { return halted_.load(std::memory_order_acquire); }
   std::string halt_reason() const;
@@ -65,6 +69,8 @@ class Runner {
  private:
   void run();
   void feed_prices(TimeUs now);
+  // Handles `batch` after what this round already put in `events` (timer), commits once,
+  // then delivers everything.
   void process(std::vector<Command>& batch, std::vector<Event>& events);
   void rewrite_as_halted(std::vector<Event>& events) const;
 

@@ -34,6 +34,16 @@ struct QuoteRequestMsg {
   std::string expire_time;  // ExpireTime(126) as sent, "" when absent
 };
 
+struct MarketDataRequestMsg {
+  std::string client_code;
+  std::string md_req_id;
+  char subscription_type = 0;
+  int market_depth = -1;    // -1 absent or not a small integer
+  int update_type = -1;     // -1 absent, -2 not a small integer
+  std::string entry_types;  // MDEntryType of each NoMDEntryTypes entry
+  std::vector<std::string> symbols;
+};
+
 struct QuoteCancelMsg {
   std::string client_code;
   std::string quote_id;     // "" when absent
@@ -65,6 +75,28 @@ struct QuoteOut {
   std::string valid_until;  // FIX UTCTimestamp, ms
   std::string transact_time;
   bool firm = true;         // QuoteType 1; false = indicative (0)
+};
+
+// MarketDataSnapshotFullRefresh(W): one instrument's ladder for the client.
+struct MdEntryOut {
+  char type = '0';          // MDEntryType: '0' bid, '1' offer
+  std::string px;
+  std::string size;
+  int position = 1;         // MDEntryPositionNo: 1 = smallest size
+};
+struct MarketDataOut {
+  std::string client_code;
+  std::string md_req_id;
+  std::string symbol;
+  std::vector<MdEntryOut> entries;
+};
+
+// MarketDataRequestReject(Y).
+struct MarketDataRejectOut {
+  std::string client_code;
+  std::string md_req_id;
+  char reason = 0;          // MDReqRejReason(281), 0 = none fits (omitted)
+  std::string text;
 };
 
 // QuoteStatusReport(AI): the answer to a QuoteCancel.
@@ -124,6 +156,8 @@ class Outbound {
   virtual void send_exec_report(const ExecReportOut& e) = 0;
   virtual void send_business_reject(const BusinessRejectOut& b) = 0;
   virtual void send_quote_status(const QuoteStatusOut& s) = 0;
+  virtual void send_market_data(const MarketDataOut& m) = 0;
+  virtual void send_market_data_reject(const MarketDataRejectOut& r) = 0;
 };
 
 struct Options {
@@ -147,6 +181,9 @@ class Core {
   virtual bool submit_quote_request(const QuoteRequestMsg& m, std::string* why) = 0;
   virtual bool submit_new_order(const NewOrderMsg& m, std::string* why) = 0;
   virtual bool submit_quote_cancel(const QuoteCancelMsg& m, std::string* why) = 0;
+  virtual bool submit_market_data_request(const MarketDataRequestMsg& m, std::string* why) = 0;
+  // The client's session ended: its streaming subscriptions end (best effort when busy).
+  virtual void session_ended(const std::string& client_code) = 0;
 
   virtual const std::vector<SessionEntry>& sessions() const = 0;
   // Checks a logon's credentials. Empty result = accepted; else the Text for Logout.

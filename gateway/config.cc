@@ -13,6 +13,8 @@ namespace otc::gw {
 namespace fs = std::filesystem;
 namespace {
 
+constexpr size_t kMdLadderSizesMax = 10;
+
 // Thrown only inside this file and caught in load_config: config errors abort the load.
 struct ConfigError {
   std::string what;
@@ -134,7 +136,7 @@ void load_instruments(const toml::table& root, GatewayConfig* c) {
     const toml::table* t = n.as_table();
     if (t == nullptr) fail(where, "not a table");
     check_keys(*t, {"symbol", "base", "quote", "price_decimals", "tick", "lot", "min_qty", "max_qty", "initial_mid",
-                    "step_bps", "size_bands", "skew_bps_per_unit", "skew_max_bps"},
+                    "step_bps", "size_bands", "skew_bps_per_unit", "skew_max_bps", "md_ladder"},
                where);
     engine::InstrumentSpec i;
     i.id = InstrumentId(static_cast<uint16_t>(c->ref.instruments.size()));
@@ -186,6 +188,21 @@ void load_instruments(const toml::table& root, GatewayConfig* c) {
       if (i.skew_cbps_per_unit > engine::kSkewMaxCbps) fail(where + ".skew_bps_per_unit", "must be <= 1000 bps");
       if (i.skew_max_cbps > engine::kSkewMaxCbps) fail(where + ".skew_max_bps", "must be <= 1000 bps");
     }
+    if (const toml::array* ladder = optional_array(*t, "md_ladder", where)) {
+      if (ladder->empty()) fail(where + ".md_ladder", "must name at least one size (or leave the key out)");
+      if (ladder->size() > kMdLadderSizesMax) fail(where + ".md_ladder", "at most 10 sizes");
+      for (const toml::node& ln : *ladder) {
+        const std::string lw = where + ".md_ladder[" + std::to_string(i.md_ladder.size()) + "]";
+        auto v = ln.value_exact<std::string>();
+        if (!v) fail(lw, "must be a decimal string");
+        const Qty q(decimal(*v, b->decimals, lw, true));
+        if (q.value % i.lot.value != 0) fail(lw, "must be a multiple of lot");
+        if (q < i.min_qty || q > i.max_qty) fail(lw, "must be within [min_qty, max_qty]");
+        if (!i.md_ladder.empty() && q <= i.md_ladder.back()) fail(lw, "sizes must be increasing");
+        i.md_ladder.push_back(q);
+      }
+    }
+    if (i.md_ladder.empty()) i.md_ladder.push_back(i.min_qty);  // default: the smallest tradeable size
     if (c->ref.find_instrument(i.symbol) != nullptr) fail(where + ".symbol", "duplicate instrument " + i.symbol);
     c->ref.instruments.push_back(i);
     c->ref.index();
@@ -306,7 +323,8 @@ void load(const std::string& path, GatewayConfig* c) {
 
   const toml::table& en = table_at(root, "engine", "");
   check_keys(en, {"queue_capacity", "batch_max", "feed_seed", "feed_interval_ms", "timer_interval_ms", "price_age_max_ms",
-                  "live_quotes_max", "retired_quotes_max", "cl_ord_ids_per_client_max"},
+                  "live_quotes_max", "retired_quotes_max", "cl_ord_ids_per_client_max", "md_min_interval_ms",
+                  "md_subscriptions_per_client_max", "md_symbols_per_request_max"},
              "engine");
   c->runner.queue_capacity = static_cast<size_t>(integer(en, "queue_capacity", "engine", 1, 1 << 24));
   c->runner.batch_max = static_cast<size_t>(integer(en, "batch_max", "engine", 1, 1 << 20));
@@ -319,6 +337,11 @@ void load(const std::string& path, GatewayConfig* c) {
       static_cast<size_t>(integer_or(en, "retired_quotes_max", "engine", 100000, 0, 1 << 24));
   c->ref.limits.cl_ord_ids_per_client_max =
       static_cast<size_t>(integer_or(en, "cl_ord_ids_per_client_max", "engine", 1000000, 1, 1 << 26));
+  c->ref.limits.md_min_interval_ms = integer_or(en, "md_min_interval_ms", "engine", 250, 1, 3600000);
+  c->ref.limits.md_subscriptions_per_client_max =
+      static_cast<size_t>(integer_or(en, "md_subscriptions_per_client_max", "engine", 64, 1, 4096));
+  c->ref.limits.md_symbols_per_request_max =
+      static_cast<size_t>(integer_or(en, "md_symbols_per_request_max", "engine", 16, 1, 256));
   if (c->ref.limits.price_age_max_ms < c->runner.feed_interval_ms) {
     fail("engine.price_age_max_ms", "must be >= feed_interval_ms or no quote is ever firm");
   }

@@ -1,5 +1,6 @@
 // gateway/core.cc: the C++20 side of the gateway (see bridge.h): wires config, journal,
 // ledger, engine and runner together, and turns engine events into FIX-ready values.
+#include <cstdio>
 #include <filesystem>
 #include <unordered_map>
 
@@ -83,6 +84,28 @@ class CoreImpl final : public Core, public EventSink {
     cmd.quote_id = m.quote_id;
     cmd.cancel_type = m.cancel_type;
     return submit(std::move(cmd), why);
+  }
+
+  bool submit_market_data_request(const MarketDataRequestMsg& m, std::string* why) override {
+    const ClientSpec* c = client_or_why(m.client_code, why);
+    if (c == nullptr) return false;
+    MarketDataRequestCmd cmd;
+    cmd.client = c->id;
+    cmd.md_req_id = m.md_req_id;
+    cmd.subscription_type = m.subscription_type;
+    cmd.market_depth = m.market_depth;
+    cmd.update_type = m.update_type;
+    cmd.entry_types = m.entry_types;
+    cmd.symbols = m.symbols;
+    return submit(std::move(cmd), why);
+  }
+
+  void session_ended(const std::string& client_code) override {
+    const ClientSpec* c = cfg_.ref.find_client(client_code);
+    if (c == nullptr) return;
+    if (!runner_.submit_control(Command(SessionEndedCmd{c->id}))) {
+      std::fprintf(stderr, "otcgw: could not end %s's subscriptions (engine stopping)\n", client_code.c_str());
+    }
   }
 
   const std::vector<SessionEntry>& sessions() const override { return sessions_; }
@@ -229,6 +252,26 @@ void CoreImpl::deliver(const std::vector<Event>& events) {
       o.transact_time = format_fix_timestamp_ms(q->ts);
       o.firm = q->firm;
       out_->send_quote(o);
+    } else if (const auto* md = std::get_if<MarketDataEvent>(&e)) {
+      const InstrumentSpec& inst = cfg_.ref.instrument(md->instrument);
+      MarketDataOut o;
+      o.client_code = client_code(md->client);
+      o.md_req_id = md->md_req_id;
+      o.symbol = inst.symbol;
+      for (size_t i = 0; i < md->rungs.size(); ++i) {
+        const MdRung& r = md->rungs[i];
+        const std::string size = qty_text(inst.id, r.qty);
+        if (r.bid) o.entries.push_back(MdEntryOut{'0', px_text(inst.id, *r.bid), size, static_cast<int>(i + 1)});
+        if (r.offer) o.entries.push_back(MdEntryOut{'1', px_text(inst.id, *r.offer), size, static_cast<int>(i + 1)});
+      }
+      out_->send_market_data(o);
+    } else if (const auto* mr = std::get_if<MarketDataRejectedEvent>(&e)) {
+      MarketDataRejectOut o;
+      o.client_code = client_code(mr->client);
+      o.md_req_id = mr->md_req_id;
+      o.reason = md_req_rej_reason(mr->reject.reason);
+      o.text = reject_text(mr->reject.reason, mr->reject.detail);
+      out_->send_market_data_reject(o);
     } else if (const auto* x = std::get_if<QuoteCancelAnsweredEvent>(&e)) {
       QuoteStatusOut o;
       o.client_code = client_code(x->client);

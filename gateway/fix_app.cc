@@ -3,6 +3,9 @@
 #include <quickfix/Session.h>
 #include <quickfix/fix44/ExecutionReport.h>
 #include <quickfix/fix44/BusinessMessageReject.h>
+#include <quickfix/fix44/MarketDataRequest.h>
+#include <quickfix/fix44/MarketDataRequestReject.h>
+#include <quickfix/fix44/MarketDataSnapshotFullRefresh.h>
 #include <quickfix/fix44/Quote.h>
 #include <quickfix/fix44/QuoteRequest.h>
 #include <quickfix/fix44/QuoteRequestReject.h>
@@ -26,6 +29,7 @@ enum Tag : int {
   kLastQty = 32,
   kMsgSeqNum = 34,
   kMsgType = 35,
+  kPossDupFlag = 43,
   kOrderId = 37,
   kOrderQty = 38,
   kOrdStatus = 39,
@@ -37,6 +41,17 @@ enum Tag : int {
   kTransactTime = 60,
   kValidUntilTime = 62,
   kExpireTime = 126,
+  kMdReqId = 262,
+  kSubscriptionRequestType = 263,
+  kMarketDepth = 264,
+  kMdUpdateType = 265,
+  kNoMdEntryTypes = 267,
+  kNoMdEntries = 268,
+  kMdEntryType = 269,
+  kMdEntryPx = 270,
+  kMdEntrySize = 271,
+  kMdReqRejReason = 281,
+  kMdEntryPositionNo = 290,
   kQuoteStatus = 297,
   kQuoteCancelType = 298,
   kOrdRejReason = 103,
@@ -93,9 +108,10 @@ bool is_plain_decimal(const std::string& s) {
   return digit && s.size() <= 32;
 }
 
-// A small non-negative integer field (QuoteType, QuoteCancelType) as sent, else -2.
+// A small non-negative integer field (QuoteType, QuoteCancelType, MarketDepth) as sent,
+// else -2.
 int parse_small_int(const std::string& v) {
-  if (v.empty() || v.size() > 3) return -2;
+  if (v.empty() || v.size() > 6) return -2;
   int n = 0;
   for (char c : v) {
     if (c < '0' || c > '9') return -2;
@@ -120,7 +136,17 @@ const std::string* FixApp::client_of(const FIX::SessionID& id) const {
 }
 
 void FixApp::onLogon(const FIX::SessionID& id) { log_line("logon " + id.toString()); }
-void FixApp::onLogout(const FIX::SessionID& id) { log_line("logout " + id.toString()); }
+
+void FixApp::toApp(FIX::Message& m, const FIX::SessionID&) throw(FIX::DoNotSend) {
+  const FIX::Header& h = m.getHeader();
+  if (h.isSetField(kPossDupFlag) && h.getField(kPossDupFlag) == "Y" && h.getField(kMsgType) == "W") {
+    throw FIX::DoNotSend();
+  }
+}
+void FixApp::onLogout(const FIX::SessionID& id) {
+  log_line("logout " + id.toString());
+  if (const std::string* client = client_of(id)) core_.session_ended(*client);
+}
 
 void FixApp::fromAdmin(const FIX::Message& m, const FIX::SessionID& id) throw(FIX::FieldNotFound,
                                                                                FIX::IncorrectDataFormat,
@@ -146,6 +172,7 @@ void FixApp::fromApp(const FIX::Message& m, const FIX::SessionID& id) throw(FIX:
   if (type == "R") return on_quote_request(m, id, *client);
   if (type == "D") return on_new_order(m, id, *client);
   if (type == "Z") return on_quote_cancel(m, id, *client);
+  if (type == "V") return on_market_data_request(m, id, *client);
   // QuickFIX answers with BusinessMessageReject(380=3, unsupported message type).
   throw FIX::UnsupportedMessageType();
 }
@@ -204,6 +231,31 @@ void FixApp::on_quote_cancel(const FIX::Message& m, const FIX::SessionID& id, co
   if (!core_.submit_quote_cancel(c, &why)) reply_business_reject(m, id, kBrrApplicationNotAvailable, why);
 }
 
+void FixApp::on_market_data_request(const FIX::Message& m, const FIX::SessionID& id, const std::string& client) {
+  MarketDataRequestMsg r;
+  r.client_code = client;
+  r.md_req_id = text_of(m, kMdReqId);
+  r.subscription_type = char_of(m, kSubscriptionRequestType);
+  if (m.isSetField(kMarketDepth)) r.market_depth = parse_small_int(m.getField(kMarketDepth));
+  if (r.market_depth < -1) r.market_depth = -1;
+  if (m.isSetField(kMdUpdateType)) r.update_type = parse_small_int(m.getField(kMdUpdateType));
+  const int types = m.groupCount(kNoMdEntryTypes);
+  for (int i = 1; i <= types && i <= 16; ++i) {
+    FIX44::MarketDataRequest::NoMDEntryTypes g;
+    m.getGroup(i, g);
+    const char t = char_of(g, kMdEntryType);
+    r.entry_types.push_back(t == 0 ? '?' : t);
+  }
+  const int symbols = m.groupCount(kNoRelatedSym);
+  for (int i = 1; i <= symbols && i <= 257; ++i) {  // the engine refuses more than its limit
+    FIX44::MarketDataRequest::NoRelatedSym g;
+    m.getGroup(i, g);
+    r.symbols.push_back(text_of(g, kSymbol));
+  }
+  std::string why;
+  if (!core_.submit_market_data_request(r, &why)) reply_business_reject(m, id, kBrrApplicationNotAvailable, why);
+}
+
 void FixApp::reply_business_reject(const FIX::Message& ref, const FIX::SessionID& id, int reason,
                                    const std::string& text) {
   FIX44::BusinessMessageReject r;
@@ -242,6 +294,30 @@ void FixApp::send_business_reject(const BusinessRejectOut& b) {
   m.setField(kBusinessRejectReason, std::to_string(b.reason));
   set_if(m, kText, b.text);
   send_to(m, b.client_code);
+}
+
+void FixApp::send_market_data(const MarketDataOut& md) {
+  FIX44::MarketDataSnapshotFullRefresh m;
+  set_if(m, kMdReqId, md.md_req_id);
+  m.setField(kSymbol, md.symbol);
+  for (const MdEntryOut& e : md.entries) {
+    FIX44::MarketDataSnapshotFullRefresh::NoMDEntries g;
+    g.setField(kMdEntryType, std::string(1, e.type));
+    g.setField(kMdEntryPx, e.px);
+    g.setField(kMdEntrySize, e.size);
+    g.setField(kMdEntryPositionNo, std::to_string(e.position));
+    m.addGroup(g);
+  }
+  if (md.entries.empty()) m.setField(kNoMdEntries, "0");
+  send_to(m, md.client_code);
+}
+
+void FixApp::send_market_data_reject(const MarketDataRejectOut& r) {
+  FIX44::MarketDataRequestReject m;
+  m.setField(kMdReqId, r.md_req_id.empty() ? "?" : r.md_req_id);
+  if (r.reason != 0) m.setField(kMdReqRejReason, std::string(1, r.reason));
+  set_if(m, kText, r.text);
+  send_to(m, r.client_code);
 }
 
 void FixApp::send_quote_status(const QuoteStatusOut& s) {

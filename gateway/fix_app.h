@@ -31,7 +31,8 @@ class FixApp : public FIX::Application, public Outbound {
   void onLogon(const FIX::SessionID& id) override;
   void onLogout(const FIX::SessionID& id) override;
   void toAdmin(FIX::Message&, const FIX::SessionID&) override {}
-  void toApp(FIX::Message&, const FIX::SessionID&) throw(FIX::DoNotSend) override {}
+  // Old prices are never resent: a W asked for again in a resend becomes a gap fill.
+  void toApp(FIX::Message& m, const FIX::SessionID&) throw(FIX::DoNotSend) override;
   void fromAdmin(const FIX::Message& m, const FIX::SessionID& id) throw(FIX::FieldNotFound, FIX::IncorrectDataFormat,
                                                                          FIX::IncorrectTagValue,
                                                                          FIX::RejectLogon) override;
@@ -45,11 +46,14 @@ class FixApp : public FIX::Application, public Outbound {
   void send_exec_report(const ExecReportOut& e) override;
   void send_business_reject(const BusinessRejectOut& b) override;
   void send_quote_status(const QuoteStatusOut& s) override;
+  void send_market_data(const MarketDataOut& m) override;
+  void send_market_data_reject(const MarketDataRejectOut& r) override;
 
  private:
   void on_quote_request(const FIX::Message& m, const FIX::SessionID& id, const std::string& client);
   void on_new_order(const FIX::Message& m, const FIX::SessionID& id, const std::string& client);
   void on_quote_cancel(const FIX::Message& m, const FIX::SessionID& id, const std::string& client);
+  void on_market_data_request(const FIX::Message& m, const FIX::SessionID& id, const std::string& client);
   void reply_business_reject(const FIX::Message& ref, const FIX::SessionID& id, int reason, const std::string& text);
   void send_to(FIX::Message& m, const std::string& client_code);
   const std::string* client_of(const FIX::SessionID& id) const;

@@ -29,6 +29,20 @@ int ord_rej_reason(RejectReason r) {
   }
 }
 
+char md_req_rej_reason(RejectReason r) {
+  switch (r) {
+    case RejectReason::kUnknownInstrument: return '0';               // Unknown symbol
+    case RejectReason::kMdDuplicateReqId: return '1';                // Duplicate MDReqID
+    case RejectReason::kMdSubscriptionsLimit:
+    case RejectReason::kMdTooManySymbols: return '2';                // Insufficient Bandwidth
+    case RejectReason::kMdUnsupportedSubscriptionType: return '4';   // Unsupported SubscriptionRequestType
+    case RejectReason::kMdUnsupportedMarketDepth: return '5';        // Unsupported MarketDepth
+    case RejectReason::kMdUnsupportedUpdateType: return '6';         // Unsupported MDUpdateType
+    case RejectReason::kMdUnsupportedEntryType: return '8';          // Unsupported MDEntryType
+    default: return 0;                                               // Text says exactly what
+  }
+}
+
 std::string reject_text(RejectReason r, const std::string& detail) {
   std::string t = std::to_string(static_cast<int>(r)) + " " + reject_name(r);
   if (!detail.empty()) t += ": " + detail;

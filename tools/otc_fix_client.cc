@@ -4,11 +4,16 @@
 //   otc-fix-client --port 9876 quote --symbol BTC/USD --side buy --qty 0.5
 //   otc-fix-client --port 9876 trade --symbol BTC/USD --side buy --qty 0.5
 //   otc-fix-client --port 9876 order --quote-id Q7 --symbol BTC/USD --side buy --qty 0.5 --price 65032.51
+//   otc-fix-client --port 9876 stream --symbol BTC/USD --seconds 3
+//   otc-fix-client --port 9876 cancel-quote --quote-id Q7
 //
 // Exit codes: 0 done, 1 refused (a reject came back), 2 bad arguments, 3 no logon or timeout.
 #include <CLI/CLI.hpp>
 
+#include <quickfix/fix44/MarketDataRequest.h>
+#include <quickfix/fix44/MarketDataSnapshotFullRefresh.h>
 #include <quickfix/fix44/NewOrderSingle.h>
+#include <quickfix/fix44/QuoteCancel.h>
 #include <quickfix/fix44/QuoteRequest.h>
 
 #include <chrono>
@@ -63,6 +68,18 @@ void describe(const FIX::Message& m) {
     } else {
       std::printf("EXECUTION REPORT ExecType=%s OrdStatus=%s\n", et.c_str(), field(m, 39).c_str());
     }
+  } else if (t == "W") {
+    std::printf("PRICES %s (MDReqID %s):", field(m, 55).c_str(), field(m, 262).c_str());
+    for (size_t i = 1; i <= m.groupCount(268); ++i) {
+      FIX44::MarketDataSnapshotFullRefresh::NoMDEntries g;
+      m.getGroup(i, g);
+      std::printf(" %s %s@%s", field(g, 269) == "0" ? "bid" : "offer", field(g, 271).c_str(), field(g, 270).c_str());
+    }
+    std::printf("\n");
+  } else if (t == "Y") {
+    std::printf("MARKET DATA REJECTED (281=%s): %s\n", field(m, 281).c_str(), field(m, 58).c_str());
+  } else if (t == "AI") {
+    std::printf("QUOTE STATUS %s (297=%s): %s\n", field(m, 117).c_str(), field(m, 297).c_str(), field(m, 58).c_str());
   } else if (t == "j") {
     std::printf("BUSINESS REJECT (380=%s): %s\n", field(m, 380).c_str(), field(m, 58).c_str());
   } else if (t == "3") {
@@ -113,9 +130,19 @@ int main(int argc, char** argv) {
   order->add_option("--quote-id", quote_id, "QuoteID from a Quote")->required();
   order->add_option("--price", price, "the quoted price")->required();
   for (auto* sc : {trade, order}) sc->add_option("--cl-ord-id", cl_ord_id, "ClOrdID (default: unique)");
+  auto* stream = app.add_subcommand("stream", "subscribe to streaming prices (MarketDataRequest) for a while");
+  int seconds = 3;
+  stream->add_option("--symbol", symbol, "instrument, e.g. BTC/USD")->required();
+  stream->add_option("--seconds", seconds, "how long to listen (1..300)")->capture_default_str();
+  auto* cancel = app.add_subcommand("cancel-quote", "withdraw a live quote (QuoteCancel)");
+  cancel->add_option("--quote-id", quote_id, "QuoteID from a Quote; '*' cancels all your quotes")->required();
 
   CLI11_PARSE(app, argc, argv);
 
+  if ((stream->parsed() || cancel->parsed()) && (seconds < 1 || seconds > 300)) {
+    std::fprintf(stderr, "otc-fix-client: --seconds must be 1..300\n");
+    return 2;
+  }
   if (side != "buy" && side != "sell" && !(side == "both" && quote->parsed())) {
     std::fprintf(stderr, "otc-fix-client: --side must be buy or sell%s\n", quote->parsed() ? " or both" : "");
     return 2;
@@ -146,6 +173,49 @@ int main(int argc, char** argv) {
               cfg.host.c_str(), cfg.port);
 
   int rc = 0;
+  if (stream->parsed()) {
+    FIX44::MarketDataRequest r;
+    r.setField(262, unique_id("M"));
+    r.setField(263, "1");
+    r.setField(264, "0");
+    for (const char* t : {"0", "1"}) {
+      FIX44::MarketDataRequest::NoMDEntryTypes g;
+      g.setField(269, t);
+      r.addGroup(g);
+    }
+    FIX44::MarketDataRequest::NoRelatedSym g;
+    g.setField(55, symbol);
+    r.addGroup(g);
+    client.send(r);
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+    int snapshots = 0;
+    while (std::chrono::steady_clock::now() < until) {
+      FIX::Message m;
+      if (!client.next(200, &m)) continue;
+      describe(m);
+      if (msg_type(m) == "W") ++snapshots;
+      if (msg_type(m) == "Y") {
+        rc = 1;
+        break;
+      }
+    }
+    if (rc == 0) std::printf("%d snapshots in %d s\n", snapshots, seconds);
+  }
+  if (cancel->parsed()) {
+    FIX44::QuoteCancel c;
+    c.setField(117, quote_id);
+    c.setField(298, quote_id == "*" ? "4" : "1");
+    client.send(c);
+    FIX::Message reply;
+    if (!client.next(kWaitMs, &reply)) {
+      std::fprintf(stderr, "otc-fix-client: no answer to the QuoteCancel within %d ms\n", kWaitMs);
+      rc = 3;
+    } else {
+      describe(reply);
+      const std::string st = field(reply, 297);
+      if (st != "1" && st != "4") rc = 1;
+    }
+  }
   if (quote->parsed() || trade->parsed()) {
     FIX44::QuoteRequest req;
     req.setField(131, unique_id("R"));

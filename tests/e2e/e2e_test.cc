@@ -10,6 +10,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <quickfix/fix44/MarketDataRequest.h>
+#include <quickfix/fix44/MarketDataSnapshotFullRefresh.h>
 #include <quickfix/fix44/NewOrderSingle.h>
 #include <quickfix/fix44/Quote.h>
 #include <quickfix/fix44/QuoteCancel.h>
@@ -93,6 +95,13 @@ std::string refused_logon(const ClientConfig& cfg) {
   REQUIRE_FALSE(c.logged_on());
   c.stop();
   return text;
+}
+
+FIX::Message expect_any(FixClient& c) {
+  FIX::Message m;
+  const bool got = c.next(kWaitMs, &m);
+  REQUIRE(got);
+  return m;
 }
 
 FIX::Message expect(FixClient& c, const std::string& type) {
@@ -760,4 +769,115 @@ TEST_CASE("desk quoting: indicative quotes, requested quote life, QuoteCancel", 
                       "3013 quote_canceled");
   FIX::Message extra;
   CHECK_FALSE(acme->next(200, &extra));
+}
+
+namespace {
+
+// Sends a MarketDataRequest for `symbols` (bid and offer unless `entry_types` says otherwise).
+void send_md_request(FixClient& c, const std::string& req_id, char sub_type, const std::vector<std::string>& symbols,
+                     const char* depth = "0", const char* update_type = nullptr, const std::string& entry_types = "01") {
+  FIX44::MarketDataRequest m;
+  m.setField(262, req_id);
+  m.setField(263, std::string(1, sub_type));
+  m.setField(264, depth);
+  if (update_type != nullptr) m.setField(265, update_type);
+  for (char t : entry_types) {
+    FIX44::MarketDataRequest::NoMDEntryTypes g;
+    g.setField(269, std::string(1, t));
+    m.addGroup(g);
+  }
+  for (const std::string& s : symbols) {
+    FIX44::MarketDataRequest::NoRelatedSym g;
+    g.setField(55, s);
+    m.addGroup(g);
+  }
+  REQUIRE(c.send(m));
+}
+
+// The ladder of a W as "type:position:px:size" strings, checked for shape on the way.
+std::vector<std::string> ladder_of(const FIX::Message& w, size_t rungs) {
+  std::vector<std::string> out;
+  const int n = w.groupCount(268);
+  CHECK(n == static_cast<int>(2 * rungs));
+  for (int i = 1; i <= n; ++i) {
+    FIX44::MarketDataSnapshotFullRefresh::NoMDEntries g;
+    w.getGroup(i, g);
+    out.push_back(field(g, 269) + ":" + field(g, 290) + ":" + field(g, 270) + ":" + field(g, 271));
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("streaming prices: snapshot, updates as the price moves, unsubscribe, rejects", "[e2e][streaming]") {
+  auto beta = logon(kBeta);
+
+  // A snapshot request: one W with the silver ladder (BTC/USD sizes 0.1, 1, 5, 20).
+  send_md_request(*beta, "SNAP-1", '0', {"BTC/USD"});
+  FIX::Message snap = expect(*beta, "W");
+  CHECK(field(snap, 262) == "SNAP-1");
+  CHECK(field(snap, 55) == "BTC/USD");
+  const std::vector<std::string> first = ladder_of(snap, 4);
+  REQUIRE(first.size() == 8);
+  CHECK(first[0].substr(0, 4) == "0:1:");
+  CHECK(first[1].substr(0, 4) == "1:1:");
+  CHECK(first[0].substr(first[0].rfind(':') + 1) == "0.1");
+  CHECK(first[7].substr(first[7].rfind(':') + 1) == "20");
+
+  // A subscription: an immediate snapshot, then fresh ones as the reference moves.
+  send_md_request(*beta, "SUB-1", '1', {"BTC/USD"}, "2");
+  FIX::Message s0 = expect(*beta, "W");
+  CHECK(field(s0, 262) == "SUB-1");
+  std::vector<std::string> last = ladder_of(s0, 2);
+  int updates = 0;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+  auto prev_at = std::chrono::steady_clock::now();
+  while (updates < 3 && std::chrono::steady_clock::now() < deadline) {
+    FIX::Message u;
+    if (!beta->next(1000, &u)) continue;
+    REQUIRE(msg_type(u) == "W");
+    CHECK(field(u, 262) == "SUB-1");
+    const std::vector<std::string> now = ladder_of(u, 2);
+    CHECK(now != last);  // only sent when the client's prices moved
+    const auto at = std::chrono::steady_clock::now();
+    // Throttled: at most one per md_min_interval_ms (250 ms) per instrument; allow timer jitter.
+    if (updates > 0) CHECK(at - prev_at >= std::chrono::milliseconds(150));
+    prev_at = at;
+    last = now;
+    ++updates;
+  }
+  CHECK(updates >= 2);
+
+  // Rejects: unknown instrument, duplicate MDReqID, incremental refresh, unsupported entry type.
+  send_md_request(*beta, "BAD-1", '1', {"DOGE/USD"});
+  FIX::Message y1 = expect(*beta, "Y");
+  CHECK(field(y1, 262) == "BAD-1");
+  CHECK(field(y1, 281) == "0");
+  CHECK(field(y1, 58).find("1001 unknown_instrument") == 0);
+  send_md_request(*beta, "SUB-1", '1', {"ETH/USD"});
+  FIX::Message y2;
+  for (;;) {  // updates of SUB-1 may still arrive in between
+    y2 = expect_any(*beta);
+    if (msg_type(y2) != "W") break;
+  }
+  REQUIRE(msg_type(y2) == "Y");
+  CHECK(field(y2, 281) == "1");
+  CHECK(field(y2, 58).find("4002 md_duplicate_req_id") == 0);
+
+  // Unsubscribe: the updates stop.
+  send_md_request(*beta, "SUB-1", '2', {"BTC/USD"}, "2");
+  // Anything already on its way arrives within a moment; after that, silence.
+  FIX::Message late;
+  while (beta->next(600, &late)) REQUIRE(msg_type(late) == "W");
+  CHECK_FALSE(beta->next(1500, &late));
+  // Unsubscribing again is refused: no such subscription.
+  send_md_request(*beta, "SUB-1", '2', {"BTC/USD"});
+  FIX::Message y3 = expect(*beta, "Y");
+  CHECK(field(y3, 58).find("4003 md_unknown_req_id") == 0);
+  send_md_request(*beta, "INC-1", '1', {"BTC/USD"}, "0", "1");
+  FIX::Message y4 = expect(*beta, "Y");
+  CHECK(field(y4, 281) == "6");
+  send_md_request(*beta, "TRD-1", '1', {"BTC/USD"}, "0", nullptr, "2");
+  FIX::Message y5 = expect(*beta, "Y");
+  CHECK(field(y5, 281) == "8");
 }

@@ -1,5 +1,6 @@
 // tests/engine/engine_test.cc: the engine through Engine::handle: a scenario table with
-// every RejectReason the engine produces, the quote -> order -> fill path with exact
+// every RejectReason the engine produces (MarketDataRequest's too; market data's own
+// behaviour is in market_data_test.cc), the quote -> order -> fill path with exact
 // balances and journal records, indicative quotes, ExpireTime, QuoteCancel, the desk's
 // inventory skew in a real flow, the halt after a failed commit, and restart from a
 // RecoveredState.
@@ -141,6 +142,26 @@ Row cancel_row(std::string name, ClientId client, int cancel_type, RejectReason 
   return Row{std::move(name), std::move(setup), cmd, want, std::move(tweak), true};
 }
 
+// A MarketDataRequest made after the setup (market data rows: nothing is journaled).
+Row md_row(std::string name, MarketDataRequestCmd m, RejectReason want, Setup setup = {},
+           std::function<void(ReferenceData&)> tweak = {}, bool ticks = true) {
+  return Row{std::move(name), std::move(setup), [m](Ctx&) { return Command(m); }, want, std::move(tweak), ticks};
+}
+
+MarketDataRequestCmd md_with(MarketDataRequestCmd m, const std::function<void(MarketDataRequestCmd&)>& edit) {
+  edit(m);
+  return m;
+}
+
+// `client` subscribes to `symbols` as `id` and gets one snapshot per instrument.
+Setup md_subscribed(ClientId client, std::string id, std::vector<std::string> symbols) {
+  return [client, id, symbols](Ctx& c) {
+    const std::vector<Event> out = c.w.handle(md_request(client, id, '1', symbols));
+    REQUIRE(out.size() == symbols.size());
+    for (const Event& e : out) REQUIRE(std::holds_alternative<MarketDataEvent>(e));
+  };
+}
+
 // Setups for the quote's later life.
 void acme_indicative(Ctx& c) { c.q = c.w.quote_indicative(kAcme, "BTC/USD", 0, "1"); }
 void cancel_it(Ctx& c) {
@@ -151,6 +172,110 @@ void cancel_it(Ctx& c) {
 void sweep_after_ttl(Ctx& c) {
   c.w.clock.set(c.q.valid_until);
   REQUIRE(c.w.handle(TimerCmd{}).empty());
+}
+
+// ---- MarketDataRequest (market data is session state: rejects are answered, not journaled)
+void append_md_rows(std::vector<Row>* rows) {
+  const std::vector<std::string> btc = {"BTC/USD"};
+  const MarketDataRequestCmd sub = md_request(kAcme, "MD-1", '1', btc);
+  const MarketDataRequestCmd snap = md_request(kAcme, "MD-1", '0', btc);
+  auto id = [](std::string v) { return [v](MarketDataRequestCmd& m) { m.md_req_id = v; }; };
+  auto type = [](char t) { return [t](MarketDataRequestCmd& m) { m.subscription_type = t; }; };
+  auto depth = [](int d) { return [d](MarketDataRequestCmd& m) { m.market_depth = d; }; };
+  auto update = [](int u) { return [u](MarketDataRequestCmd& m) { m.update_type = u; }; };
+  auto entries = [](std::string e) { return [e](MarketDataRequestCmd& m) { m.entry_types = e; }; };
+  auto symbols = [](std::vector<std::string> v) { return [v](MarketDataRequestCmd& m) { m.symbols = v; }; };
+  const std::vector<std::string> sixteen(16, "BTC/USD");
+  std::vector<std::string> seventeen = sixteen;
+  seventeen.push_back("ETH/USD");
+  auto limit = [](size_t n) { return [n](ReferenceData& r) { r.limits.md_subscriptions_per_client_max = n; }; };
+  auto stale = [](Ctx& c) { c.w.clock.advance_us(2000 * 1000 + 1); };
+  auto many_subscriptions = [](size_t n) {
+    return [n](Ctx& c) {
+      for (size_t i = 0; i < n; ++i) md_subscribed(kAcme, "S" + std::to_string(i), {"ETH/USD"})(c);
+    };
+  };
+  const std::vector<Row> md = {
+      md_row("md: MDReqID empty", md_with(sub, id("")), R::kMdReqIdInvalid),
+      md_row("md: MDReqID 65 characters", md_with(sub, id(std::string(65, 'm'))), R::kMdReqIdInvalid),
+      md_row("md: MDReqID empty on a snapshot", md_with(snap, id("")), R::kMdReqIdInvalid),
+      md_row("md: MDReqID empty on an unsubscribe", md_unsubscribe(kAcme, ""), R::kMdReqIdInvalid),
+      md_row("md: MDReqID 65 characters on an unsubscribe", md_unsubscribe(kAcme, std::string(65, 'm')),
+             R::kMdReqIdInvalid),
+      md_row("md: MDReqID invalid beats every other field",
+             md_request(kAcme, "", 'X', {"NOPE"}, -1, "9", 1), R::kMdReqIdInvalid),
+      md_row("md: MDReqID of a live subscription", sub, R::kMdDuplicateReqId, md_subscribed(kAcme, "MD-1", btc)),
+      md_row("md: MDReqID of a live subscription, other instruments", md_with(sub, symbols({"ETH/USD", "EUR/USD"})),
+             R::kMdDuplicateReqId, md_subscribed(kAcme, "MD-1", btc)),
+      md_row("md: MDReqID of a live subscription at the subscriptions limit", sub, R::kMdDuplicateReqId,
+             md_subscribed(kAcme, "MD-1", btc), limit(1)),
+      md_row("md: unsubscribe of an MDReqID never used", md_unsubscribe(kAcme, "MD-1"), R::kMdUnknownReqId),
+      md_row("md: unsubscribe of another client's MDReqID", md_unsubscribe(kBeta, "MD-1"), R::kMdUnknownReqId,
+             md_subscribed(kAcme, "MD-1", btc)),
+      md_row("md: unsubscribe twice", md_unsubscribe(kAcme, "MD-1"), R::kMdUnknownReqId,
+             then(md_subscribed(kAcme, "MD-1", btc),
+                  [](Ctx& c) { REQUIRE(c.w.handle(md_unsubscribe(kAcme, "MD-1")).empty()); })),
+      md_row("md: unsubscribe after the session ended", md_unsubscribe(kAcme, "MD-1"), R::kMdUnknownReqId,
+             then(md_subscribed(kAcme, "MD-1", btc),
+                  [](Ctx& c) { REQUIRE(c.w.handle(SessionEndedCmd{kAcme}).empty()); })),
+      md_row("md: unsubscribe of a snapshot's MDReqID (no subscription)", md_unsubscribe(kAcme, "MD-1"),
+             R::kMdUnknownReqId,
+             [](Ctx& c) { REQUIRE(c.w.handle(md_request(kAcme, "MD-1", '0', {"BTC/USD"})).size() == 1); }),
+      md_row("md: unsubscribe MDReqID case matters", md_unsubscribe(kAcme, "md-1"), R::kMdUnknownReqId,
+             md_subscribed(kAcme, "MD-1", btc)),
+      md_row("md: SubscriptionRequestType absent", md_with(sub, type(0)), R::kMdUnsupportedSubscriptionType),
+      md_row("md: SubscriptionRequestType 3", md_with(sub, type('3')), R::kMdUnsupportedSubscriptionType),
+      md_row("md: SubscriptionRequestType A", md_with(sub, type('A')),
+             R::kMdUnsupportedSubscriptionType),
+      md_row("md: MarketDepth absent (-1)", md_with(sub, depth(-1)), R::kMdUnsupportedMarketDepth),
+      md_row("md: MarketDepth -2", md_with(snap, depth(-2)), R::kMdUnsupportedMarketDepth),
+      md_row("md: MDUpdateType 1 (incremental)", md_with(sub, update(1)), R::kMdUnsupportedUpdateType),
+      md_row("md: MDUpdateType 2", md_with(snap, update(2)), R::kMdUnsupportedUpdateType),
+      md_row("md: MDUpdateType -2", md_with(sub, update(-2)), R::kMdUnsupportedUpdateType),
+      md_row("md: MDEntryType 2 (trade)", md_with(sub, entries("2")), R::kMdUnsupportedEntryType),
+      md_row("md: MDEntryType bid and 2", md_with(sub, entries("02")), R::kMdUnsupportedEntryType),
+      md_row("md: MDEntryType 'A'", md_with(snap, entries("1A")), R::kMdUnsupportedEntryType),
+      md_row("md: no MDEntryTypes", md_with(sub, entries("")), R::kMissingField),
+      md_row("md: no instruments", md_with(sub, symbols({})), R::kMissingField),
+      md_row("md: no instruments on a snapshot", md_with(snap, symbols({})), R::kMissingField),
+      md_row("md: 17 instruments (max 16, duplicates count)", md_with(sub, symbols(seventeen)),
+             R::kMdTooManySymbols),
+      md_row("md: 17 instruments on a snapshot", md_with(snap, symbols(seventeen)), R::kMdTooManySymbols),
+      md_row("md: 3 instruments with md_symbols_per_request_max 2",
+             md_with(sub, symbols({"BTC/USD", "ETH/USD", "EUR/USD"})), R::kMdTooManySymbols, {},
+             [](ReferenceData& r) { r.limits.md_symbols_per_request_max = 2; }),
+      md_row("md: too many instruments beats an unknown one", md_with(sub, symbols([&] {
+               std::vector<std::string> v = seventeen;
+               v[0] = "NOPE";
+               return v;
+             }())),
+             R::kMdTooManySymbols),
+      md_row("md: unknown instrument", md_with(sub, symbols({"BTC/JPY"})), R::kUnknownInstrument),
+      md_row("md: unknown instrument among known ones", md_with(sub, symbols({"BTC/USD", "ETH/USD", "btc/eur"})),
+             R::kUnknownInstrument),
+      md_row("md: empty symbol on a snapshot", md_with(snap, symbols({""})), R::kUnknownInstrument),
+      md_row("md: unknown instrument beats a duplicate MDReqID", md_with(sub, symbols({"NOPE"})),
+             R::kUnknownInstrument, md_subscribed(kAcme, "MD-1", btc)),
+      md_row("md: snapshot with no tick yet", snap, R::kNoReferencePrice, {}, {}, false),
+      md_row("md: snapshot on a price older than price_age_max_ms", snap, R::kNoReferencePrice, stale),
+      md_row("md: snapshot with one of two prices stale (nothing sent)", md_with(snap, symbols({"BTC/USD", "ETH/USD"})),
+             R::kNoReferencePrice, [](Ctx& c) {
+               c.w.clock.advance_us(2000 * 1000 + 1);
+               c.w.tick(kBtcUsd, "65000.00");
+             }),
+      md_row("md: snapshot with one of two instruments never ticked", md_with(snap, symbols({"BTC/USD", "ETH/USD"})),
+             R::kNoReferencePrice, [](Ctx& c) { c.w.tick(kBtcUsd, "65000.00"); }, {}, false),
+      md_row("md: subscriptions limit 1 reached", md_with(sub, id("MD-2")), R::kMdSubscriptionsLimit,
+             md_subscribed(kAcme, "MD-1", btc), limit(1)),
+      md_row("md: subscriptions limit 64 (conf) reached", sub, R::kMdSubscriptionsLimit, many_subscriptions(64)),
+      md_row("md: subscriptions limit counts every instrument's subscription once", md_with(sub, id("MD-3")),
+             R::kMdSubscriptionsLimit,
+             then(md_subscribed(kAcme, "MD-1", {"BTC/USD", "ETH/USD", "EUR/USD"}), md_subscribed(kAcme, "MD-2", btc)),
+             limit(2)),
+      md_row("md: subscriptions limit, even when no price is fresh", sub, R::kMdSubscriptionsLimit,
+             then(many_subscriptions(2), stale), limit(2)),
+  };
+  rows->insert(rows->end(), md.begin(), md.end());
 }
 
 std::vector<Row> engine_rows() {
@@ -430,6 +555,7 @@ std::vector<Row> engine_rows() {
                 then(acme_two_way, [](Ctx& c) { execute(c, "ONLY-ONE"); }),
                 [](ReferenceData& r) { r.limits.cl_ord_ids_per_client_max = 1; }),
   };
+  append_md_rows(&rows);
   return rows;
 }
 
@@ -437,6 +563,19 @@ std::map<uint64_t, int64_t> snapshot_balances(const World& w) {
   std::map<uint64_t, int64_t> m;
   for (const ledger::Account& a : w.ledger.accounts()) m[a.id.value] = w.ledger.balance(a.id).value;
   return m;
+}
+
+// After a market data row: every price moves, the throttle interval passes, the timer
+// runs; what streams (as text) shows which subscriptions exist.
+std::vector<std::string> md_probe(World& w) {
+  w.clock.advance_us(1'000'000);
+  for (const InstrumentSpec& i : w.ref.instruments) {
+    const std::optional<PriceTick> px = w.engine.reference(i.id);
+    w.tick(i.id, Price((px ? px->mid.value : i.initial_mid.value) + 100 * i.tick));
+  }
+  std::vector<std::string> got;
+  for (const Event& e : w.handle(TimerCmd{})) got.push_back(event_text(e));
+  return got;
 }
 
 TEST_CASE("engine: every rejection, answered once, journaled, nothing else changes", "[engine]") {
@@ -477,6 +616,13 @@ TEST_CASE("engine: every rejection, answered once, journaled, nothing else chang
       CHECK(e.cancel_type == x->cancel_type);
       CHECK(e.canceled == 0);
       CHECK(e.ts == w.clock.now());
+    } else if (const auto* m = std::get_if<MarketDataRequestCmd>(&cmd)) {
+      REQUIRE(std::holds_alternative<MarketDataRejectedEvent>(out[0]));
+      const auto& e = std::get<MarketDataRejectedEvent>(out[0]);
+      reject = &e.reject;
+      CHECK(e.client == m->client);
+      CHECK(e.md_req_id == m->md_req_id);
+      CHECK(e.ts == w.clock.now());
     } else {
       const auto& o = std::get<NewOrderCmd>(cmd);
       REQUIRE(std::holds_alternative<OrderRejectedEvent>(out[0]));
@@ -497,6 +643,18 @@ TEST_CASE("engine: every rejection, answered once, journaled, nothing else chang
     CHECK(reject->reason == row.want);
     CHECK_FALSE(reject->detail.empty());
 
+    if (std::holds_alternative<MarketDataRequestCmd>(cmd)) {
+      // Session state, not journaled; no subscription was made, changed or ended: the same
+      // setup without the request streams exactly the same afterwards.
+      CHECK(w.journal.pending() == 0);
+      CHECK(snapshot_balances(w) == before);
+      CHECK(w.engine.rfq_book().live_count() == live_before);
+      World twin(opts);
+      Ctx twin_ctx{twin, {}};
+      if (row.setup) row.setup(twin_ctx);
+      CHECK(md_probe(w) == md_probe(twin));
+      continue;
+    }
     // Exactly one record, the reject, with its reason number; no balance or quote moved.
     REQUIRE(w.journal.pending() == 1);
     const size_t committed_before = w.journal.committed().size();

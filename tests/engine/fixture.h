@@ -1,5 +1,7 @@
 // tests/engine/fixture.h: the demo reference data built in code, and a hermetic engine
-// "world" (ManualClock, MemoryJournal, Ledger, Engine) with small helpers for tests.
+// "world" (ManualClock, MemoryJournal, Ledger, Engine) with small helpers for tests,
+// market data (MarketDataRequest commands, the ladder price_for() says a client should see)
+// among them.
 //
 // The values mirror conf/otcgw.toml (assets, instruments, tiers, clients, demo balances)
 // so that tests speak in realistic numbers, plus one test-only instrument (GBP/USDT) whose
@@ -14,6 +16,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <variant>
@@ -33,6 +36,13 @@ namespace Catch {
 template <typename Tag, typename Rep>
 struct StringMaker<otc::Strong<Tag, Rep>> {
   static std::string convert(const otc::Strong<Tag, Rep>& s) { return std::to_string(s.value); }
+};
+template <>
+struct StringMaker<otc::engine::MdRung> {
+  static std::string convert(const otc::engine::MdRung& r) {
+    return "{qty " + std::to_string(r.qty.value) + " bid " + (r.bid ? std::to_string(r.bid->value) : "-") + " offer " +
+           (r.offer ? std::to_string(r.offer->value) : "-") + "}";
+  }
 };
 }  // namespace Catch
 
@@ -96,22 +106,29 @@ inline ReferenceData demo_reference_data() {
     std::vector<std::pair<const char*, int64_t>> bands;  // min_notional text (quote asset), add cbps
     int64_t skew_cbps_per_unit;
     int64_t skew_max_cbps;
+    std::vector<const char*> md_ladder;  // streaming sizes (base asset), ascending
   };
   // conf: BTC/USD and ETH/USD bands at 250000 and 1000000 USD notional (+2 bp, +5 bp);
   // skew 0.2 bp per BTC and 0.01 bp per ETH, at most 5 bp; the others have neither.
+  // md_ladder: the conf's streaming sizes (GBP/USDT: 1000 and 100000 GBP).
   const std::vector<Inst> insts = {
       {"BTC/USD", kBtc, kUsd, 2, "0.01", "0.0001", "0.0001", "50", "65000.00", 100,
-       {{"250000", 200}, {"1000000", 500}}, 20, 500},
+       {{"250000", 200}, {"1000000", 500}}, 20, 500, {"0.1", "1", "5", "20"}},
       {"ETH/USD", kEth, kUsd, 2, "0.01", "0.001", "0.001", "1000", "3200.00", 100,
-       {{"250000", 200}, {"1000000", 500}}, 1, 500},
-      {"BTC/EUR", kBtc, kEur, 2, "0.01", "0.0001", "0.0001", "50", "60000.00", 100, {}, 0, 0},
-      {"ETH/BTC", kEth, kBtc, 6, "0.000001", "0.001", "0.001", "1000", "0.049000", 100, {}, 0, 0},
-      {"USDT/USD", kUsdt, kUsd, 5, "0.00001", "1", "100", "10000000", "1.00010", 10, {}, 0, 0},
-      {"USDC/USD", kUsdc, kUsd, 5, "0.00001", "1", "100", "10000000", "0.99995", 10, {}, 0, 0},
-      {"EUR/USD", kEur, kUsd, 5, "0.00001", "0.01", "1000", "50000000", "1.08500", 20, {}, 0, 0},
-      {"GBP/USD", kGbp, kUsd, 5, "0.00001", "0.01", "1000", "50000000", "1.27000", 20, {}, 0, 0},
+       {{"250000", 200}, {"1000000", 500}}, 1, 500, {"1", "10", "100"}},
+      {"BTC/EUR", kBtc, kEur, 2, "0.01", "0.0001", "0.0001", "50", "60000.00", 100, {}, 0, 0, {"0.1", "1", "5"}},
+      {"ETH/BTC", kEth, kBtc, 6, "0.000001", "0.001", "0.001", "1000", "0.049000", 100, {}, 0, 0,
+       {"1", "10", "100"}},
+      {"USDT/USD", kUsdt, kUsd, 5, "0.00001", "1", "100", "10000000", "1.00010", 10, {}, 0, 0,
+       {"10000", "100000", "1000000"}},
+      {"USDC/USD", kUsdc, kUsd, 5, "0.00001", "1", "100", "10000000", "0.99995", 10, {}, 0, 0,
+       {"10000", "100000", "1000000"}},
+      {"EUR/USD", kEur, kUsd, 5, "0.00001", "0.01", "1000", "50000000", "1.08500", 20, {}, 0, 0,
+       {"100000", "1000000", "5000000"}},
+      {"GBP/USD", kGbp, kUsd, 5, "0.00001", "0.01", "1000", "50000000", "1.27000", 20, {}, 0, 0,
+       {"100000", "1000000", "5000000"}},
       // Test-only: tick 0.005 (5 price units) and notional exponent 2 + 3 - 6 = -1.
-      {"GBP/USDT", kGbp, kUsdt, 3, "0.005", "0.01", "100", "50000000", "1.270", 20, {}, 0, 0},
+      {"GBP/USDT", kGbp, kUsdt, 3, "0.005", "0.01", "100", "50000000", "1.270", 20, {}, 0, 0, {"1000", "100000"}},
   };
   for (size_t i = 0; i < insts.size(); ++i) {
     const Inst& s = insts[i];
@@ -132,6 +149,7 @@ inline ReferenceData demo_reference_data() {
     }
     spec.skew_cbps_per_unit = s.skew_cbps_per_unit;
     spec.skew_max_cbps = s.skew_max_cbps;
+    for (const char* size : s.md_ladder) spec.md_ladder.push_back(Qty(dec(size, base_dec)));
     spec.initial_mid = Price(dec(s.initial_mid, s.price_decimals));
     spec.step_cbps = s.step_cbps;
     r.instruments.push_back(std::move(spec));
@@ -164,7 +182,9 @@ inline ReferenceData demo_reference_data() {
   r.tiers = {gold, silver, bronze};
   r.clients = {ClientSpec{kAcme, "ACME", "Acme Capital Partners LLC", 0},
                ClientSpec{kBeta, "BETA", "Beta Markets Ltd", 1}, ClientSpec{kGamma, "GAMMA", "Gamma Treasury GmbH", 2}};
-  r.limits = EngineLimits{2000, 100000, 100000, 1000000};
+  // conf [engine]: price_age_max_ms, live_quotes_max, retired_quotes_max, cl_ord_ids_per_client_max,
+  // md_min_interval_ms, md_subscriptions_per_client_max, md_symbols_per_request_max.
+  r.limits = EngineLimits{2000, 100000, 100000, 1000000, 250, 64, 16};
   r.index();
   return r;
 }
@@ -180,12 +200,62 @@ inline const char* event_name(const Event& e) {
         if constexpr (std::is_same_v<T, FilledEvent>) return "FilledEvent";
         if constexpr (std::is_same_v<T, OrderNotTakenEvent>) return "OrderNotTakenEvent";
         if constexpr (std::is_same_v<T, QuoteCancelAnsweredEvent>) return "QuoteCancelAnsweredEvent";
+        if constexpr (std::is_same_v<T, MarketDataEvent>) return "MarketDataEvent";
+        if constexpr (std::is_same_v<T, MarketDataRejectedEvent>) return "MarketDataRejectedEvent";
         return "unknown event";
       },
       e);
 }
 
 inline char side_char(Side s) { return s == Side::kBuy ? '1' : '2'; }
+
+// A MarketDataRequest: subscription type '0' snapshot, '1' subscribe, '2' unsubscribe;
+// depth 0 = the whole ladder; entry types '0' bid, '1' offer; MDUpdateType absent (-1).
+inline MarketDataRequestCmd md_request(ClientId c, std::string md_req_id, char subscription_type,
+                                       std::vector<std::string> symbols, int depth = 0, std::string entry_types = "01",
+                                       int update_type = -1) {
+  MarketDataRequestCmd m;
+  m.client = c;
+  m.md_req_id = std::move(md_req_id);
+  m.subscription_type = subscription_type;
+  m.market_depth = depth;
+  m.update_type = update_type;
+  m.entry_types = std::move(entry_types);
+  m.symbols = std::move(symbols);
+  return m;
+}
+// An unsubscribe names only the MDReqID.
+inline MarketDataRequestCmd md_unsubscribe(ClientId c, std::string md_req_id) {
+  MarketDataRequestCmd m;
+  m.client = c;
+  m.md_req_id = std::move(md_req_id);
+  m.subscription_type = '2';
+  return m;
+}
+
+// The market data snapshots among `out`, in order.
+inline std::vector<MarketDataEvent> md_events(const std::vector<Event>& out) {
+  std::vector<MarketDataEvent> v;
+  for (const Event& e : out) {
+    if (const auto* m = std::get_if<MarketDataEvent>(&e)) v.push_back(*m);
+  }
+  return v;
+}
+
+// One line per event, enough to tell two histories apart: kind, client, request id,
+// and for a snapshot its instrument and rungs (the Catch form above).
+inline std::string event_text(const Event& e) {
+  std::string s = event_name(e);
+  if (const auto* m = std::get_if<MarketDataEvent>(&e)) {
+    s += " client " + std::to_string(m->client.value) + " '" + m->md_req_id + "' instrument " +
+         std::to_string(m->instrument.value) + " ts " + std::to_string(m->ts.value);
+    for (const MdRung& r : m->rungs) s += " " + Catch::StringMaker<MdRung>::convert(r);
+  } else if (const auto* r = std::get_if<MarketDataRejectedEvent>(&e)) {
+    s += " client " + std::to_string(r->client.value) + " '" + r->md_req_id + "' " +
+         std::to_string(static_cast<int>(r->reject.reason));
+  }
+  return s;
+}
 
 // FIX UTCTimestamp text of `t` with milliseconds (truncated) or microseconds.
 inline std::string fix_time_ms(TimeUs t) { return format_fix_timestamp_ms(t); }
@@ -323,6 +393,34 @@ struct World {
     o.price_text = px ? format_price(inst, *px) : format_price(inst, q.bid ? *q.bid : *q.offer);
     o.quote_id = format_quote_id(q.quote_id);
     return o;
+  }
+
+  // The ladder `c` should see for `inst` now, computed with price_for() on the engine's
+  // reference mid, the client's tier and the desk's position in the base asset: a side is
+  // shown only when its notional fits and is not zero (what a quote would give).
+  std::vector<MdRung> md_ladder_for(ClientId c, InstrumentId i, int depth = 0, bool bids = true,
+                                    bool offers = true) const {
+    const InstrumentSpec& inst = ref.instrument(i);
+    const std::optional<PriceTick> px = engine.reference(i);
+    REQUIRE(px.has_value());
+    const Amount desk(desk_balance(inst.base));
+    std::vector<MdRung> rungs;
+    for (size_t k = 0; k < inst.md_ladder.size() && (depth == 0 || k < static_cast<size_t>(depth)); ++k) {
+      const Qty qty = inst.md_ladder[k];
+      MdRung r{qty, std::nullopt, std::nullopt};
+      const Result<TwoWayPrice> p = price_for(ref, inst, ref.tier_of(c), px->mid, qty, desk);
+      if (p.ok()) {
+        auto shown = [&](std::optional<Price> side_px, Side client_side) -> std::optional<Price> {
+          if (!side_px) return std::nullopt;
+          const Result<Amount> n = notional(ref, inst, qty, *side_px, client_side);
+          return n.ok() && n.value().value != 0 ? side_px : std::nullopt;
+        };
+        if (bids) r.bid = shown(p.value().bid, Side::kSell);
+        if (offers) r.offer = shown(p.value().offer, Side::kBuy);
+      }
+      rungs.push_back(r);
+    }
+    return rungs;
   }
 
   int64_t balance(const std::string& owner, AssetId a, ledger::AccountPurpose p) const {

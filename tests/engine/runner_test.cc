@@ -1,5 +1,6 @@
 // tests/engine/runner_test.cc: the engine thread: bounded queue, group commit, events
-// only after their records are durable, and the halt after a failed commit.
+// only after their records are durable, the halt after a failed commit, and market data
+// that the timer produces delivered through the sink.
 //
 // The runner's thread is real; waits are bounded (condition variable with a timeout),
 // never fixed sleeps. Time for the engine is a ManualClock the test does not move while
@@ -40,6 +41,24 @@ class FixedFeed final : public PriceSource {
   const ReferenceData& ref_;
 };
 
+// Every instrument `ticks_up` ticks above its initial mid, stamped `now`: after start()
+// the prices differ from the World's initial ticks, and stay where they are.
+class ShiftedFeed final : public PriceSource {
+ public:
+  ShiftedFeed(const ReferenceData& ref, int64_t ticks_up) : ref_(ref), ticks_up_(ticks_up) {}
+  std::vector<PriceTick> step(TimeUs now) override {
+    std::vector<PriceTick> out;
+    for (const InstrumentSpec& i : ref_.instruments) {
+      out.push_back(PriceTick{i.id, Price(i.initial_mid.value + ticks_up_ * i.tick), now});
+    }
+    return out;
+  }
+
+ private:
+  const ReferenceData& ref_;
+  const int64_t ticks_up_;
+};
+
 // Collects delivered batches and, at each delivery (on the runner thread), what the
 // journal looked like: nothing pending, and whether each event's record is committed.
 class CollectingSink final : public EventSink {
@@ -71,6 +90,18 @@ class CollectingSink final : public EventSink {
   bool wait_events(size_t n) {
     std::unique_lock<std::mutex> lock(mu_);
     return cv_.wait_for(lock, kWait, [&] { return event_count_ >= n; });
+  }
+  // Waits until a delivered event satisfies `match`; false on timeout.
+  bool wait_for(const std::function<bool(const Event&)>& match) {
+    std::unique_lock<std::mutex> lock(mu_);
+    return cv_.wait_for(lock, kWait, [&] {
+      for (const Delivery& d : deliveries_) {
+        for (const Event& e : d.events) {
+          if (match(e)) return true;
+        }
+      }
+      return false;
+    });
   }
 
   std::vector<Delivery> deliveries() const {
@@ -115,7 +146,7 @@ class CollectingSink final : public EventSink {
                r.payload.find("\"cancel_type\":" + std::to_string(x->cancel_type) + ",") != std::string::npos;
       });
     }
-    return false;  // OrderNotTaken: nothing recorded by design
+    return false;  // OrderNotTaken, market data: nothing recorded by design
   }
 
   const ledger::MemoryJournal& journal_;
@@ -243,6 +274,30 @@ TEST_CASE("runner: stop() answers what is queued before it returns", "[runner]")
   CHECK(w.journal.pending() == 0);
 }
 
+// SessionEndedCmd must not be lost to a full queue, or the session's subscriptions would
+// outlive it (streaming to no one and holding the client's limit).
+TEST_CASE("runner: submit_control() takes a command beyond a full queue, not after stop()", "[runner]") {
+  World w;
+  REQUIRE(w.handle(md_request(kAcme, "MD", '1', {"BTC/USD"})).size() == 1);
+  CollectingSink sink(w.journal);
+  RunnerConfig cfg;
+  cfg.queue_capacity = 1;
+  Runner r(w.ref, w.engine, w.journal, w.clock, nullptr, sink, cfg);
+  REQUIRE(r.submit(request(kAcme, "A")));
+  CHECK_FALSE(r.submit(md_unsubscribe(kAcme, "MD")));  // full
+  CHECK(r.submit_control(SessionEndedCmd{kAcme}));
+  CHECK(r.queue_depth() == 2);
+  r.start();
+  r.stop();
+  CHECK_FALSE(r.submit_control(SessionEndedCmd{kAcme}));
+  CHECK(r.queue_depth() == 0);
+  // The session's subscription is gone: its MDReqID is unknown now.
+  const std::vector<Event> out = w.handle(md_unsubscribe(kAcme, "MD"));
+  REQUIRE(out.size() == 1);
+  REQUIRE(std::holds_alternative<MarketDataRejectedEvent>(out[0]));
+  CHECK(std::get<MarketDataRejectedEvent>(out[0]).reject.reason == R::kMdUnknownReqId);
+}
+
 TEST_CASE("runner: a stopped runner that never started refuses commands", "[runner]") {
   World w;
   CollectingSink sink(w.journal);
@@ -310,6 +365,71 @@ TEST_CASE("runner: every command gets one answer through the runner", "[runner]"
       CHECK(d.durable[i]);
     }
   }
+}
+
+// The engine's clock stands still while the runner runs (ManualClock is single-threaded),
+// so the subscription is made, and the clock moved past md_min_interval_ms, before start():
+// the feed's first step at start() then moves every price, and the runner's first timer
+// round streams the new ladder through the sink with no command to carry it.
+TEST_CASE("runner: market data produced by the timer is delivered through the sink", "[runner]") {
+  World w;
+  std::vector<Event> first = w.handle(md_request(kAcme, "MD-TIMER", '1', {"BTC/USD", "ETH/USD"}));
+  REQUIRE(first.size() == 2);
+  REQUIRE(std::holds_alternative<MarketDataEvent>(first[0]));
+  const std::vector<MdRung> before = std::get<MarketDataEvent>(first[0]).rungs;
+  w.clock.advance_us(1'000'000);
+  const TimeUs t = w.clock.now();
+  REQUIRE(w.journal.commit().ok());
+  const size_t committed_before = w.journal.committed().size();
+
+  ShiftedFeed feed(w.ref, 1000);  // BTC/USD 65010.00, ETH/USD 3210.00
+  CollectingSink sink(w.journal);
+  Runner r(w.ref, w.engine, w.journal, w.clock, &feed, sink, RunnerConfig{});
+  r.start();
+  auto is_acme_md = [](const Event& e) {
+    const auto* m = std::get_if<MarketDataEvent>(&e);
+    return m != nullptr && m->client == kAcme;
+  };
+  REQUIRE(sink.wait_for([&](const Event& e) {
+    const auto* m = std::get_if<MarketDataEvent>(&e);
+    return m != nullptr && m->client == kAcme && m->instrument == kEthUsd;
+  }));
+  // A subscription and a bad request through the queue: answered like any command.
+  REQUIRE(r.submit(md_request(kBeta, "MD-QUEUED", '1', {"BTC/USD"})));
+  REQUIRE(r.submit(md_request(kBeta, "MD-BAD", '1', {"NOPE"})));
+  REQUIRE(sink.wait_for([](const Event& e) { return std::holds_alternative<MarketDataRejectedEvent>(e); }));
+  r.stop();
+
+  // ACME: exactly one update per instrument, from the timer, at the feed's prices.
+  std::vector<MarketDataEvent> acme;
+  for (const Event& e : sink.events()) {
+    if (is_acme_md(e)) acme.push_back(std::get<MarketDataEvent>(e));
+  }
+  REQUIRE(acme.size() == 2);
+  CHECK(acme[0].md_req_id == "MD-TIMER");
+  CHECK(acme[0].instrument == kBtcUsd);
+  CHECK(acme[0].ts == t);
+  CHECK(acme[0].rungs == w.md_ladder_for(kAcme, kBtcUsd));
+  CHECK(acme[0].rungs != before);
+  CHECK(acme[0].rungs.at(0) == MdRung{Qty(10'000'000), Price(6497749), Price(6504251)});  // 65010.00 -/+ 5 bp
+  CHECK(acme[1].instrument == kEthUsd);
+  CHECK(acme[1].rungs == w.md_ladder_for(kAcme, kEthUsd));
+  // BETA: its snapshot at once (no other), then the reject.
+  std::vector<std::string> beta;
+  for (const Event& e : sink.events()) {
+    if (const auto* m = std::get_if<MarketDataEvent>(&e); m != nullptr && m->client == kBeta) {
+      beta.push_back(m->md_req_id);
+      CHECK(m->rungs == w.md_ladder_for(kBeta, kBtcUsd));
+    }
+    if (const auto* x = std::get_if<MarketDataRejectedEvent>(&e)) {
+      beta.push_back(x->md_req_id + " " + reject_name(x->reject.reason));
+    }
+  }
+  CHECK(beta == std::vector<std::string>{"MD-QUEUED", "MD-BAD unknown_instrument"});
+  // Market data is not journaled, and its deliveries wait for nothing.
+  CHECK(w.journal.committed().size() == committed_before);
+  for (const CollectingSink::Delivery& d : sink.deliveries()) CHECK(d.pending == 0);
+  CHECK_FALSE(r.halted());
 }
 
 TEST_CASE("runner: a failed commit answers the batch with kJournalHalted and halts", "[runner]") {

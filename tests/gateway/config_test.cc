@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <initializer_list>
 #include <iterator>
 #include <sstream>
 #include <string>
@@ -108,11 +109,27 @@ bool load_edited(const TempDir& dir, const Edit& e, GatewayConfig* out, std::str
   return load_config(p.string(), out, error);
 }
 
+// The same with several edits, applied in order (each to the result of the previous one).
+bool load_edited_all(const TempDir& dir, std::initializer_list<Edit> edits, GatewayConfig* out, std::string* error) {
+  std::string text = slurp(kConfPath);
+  for (const Edit& e : edits) text = edited(text, e);
+  const fs::path p = dir.path() / "otcgw.toml";
+  spit(p, text);
+  return load_config(p.string(), out, error);
+}
+
 const engine::InstrumentSpec& instrument(const GatewayConfig& c, const std::string& symbol) {
   const engine::InstrumentSpec* i = c.ref.find_instrument(symbol);
   INFO("instrument " << symbol);
   REQUIRE(i != nullptr);
   return *i;
+}
+
+// An instrument's md_ladder as plain minor-unit integers (readable in failure messages).
+std::vector<int64_t> ladder(const engine::InstrumentSpec& i) {
+  std::vector<int64_t> out;
+  for (const Qty& q : i.md_ladder) out.push_back(q.value);
+  return out;
 }
 
 const engine::AssetSpec& asset(const GatewayConfig& c, const std::string& code) {
@@ -212,6 +229,45 @@ TEST_CASE("conf/otcgw.toml loads with the expected reference data", "[config]") 
     CHECK(c.ref.limits.live_quotes_max == 100000u);
     CHECK(c.ref.limits.retired_quotes_max == 100000u);
     CHECK(c.ref.limits.cl_ord_ids_per_client_max == 1000000u);
+    CHECK(c.ref.limits.md_min_interval_ms == 250);
+    CHECK(c.ref.limits.md_subscriptions_per_client_max == 64u);
+    CHECK(c.ref.limits.md_symbols_per_request_max == 16u);
+  }
+
+  SECTION("md_ladder: the streaming sizes in exact base minor units") {
+    // BTC 8 decimals (satoshi): 0.1, 1, 5, 20 BTC.
+    CHECK(ladder(instrument(c, "BTC/USD")) ==
+          std::vector<int64_t>{10'000'000, 100'000'000, 500'000'000, 2'000'000'000});
+    CHECK(ladder(instrument(c, "BTC/EUR")) == std::vector<int64_t>{10'000'000, 100'000'000, 500'000'000});
+    // ETH 9 decimals (gwei): 1, 10, 100 ETH, also when ETH is the base against BTC.
+    CHECK(ladder(instrument(c, "ETH/USD")) ==
+          std::vector<int64_t>{1'000'000'000, 10'000'000'000, 100'000'000'000});
+    CHECK(ladder(instrument(c, "ETH/BTC")) ==
+          std::vector<int64_t>{1'000'000'000, 10'000'000'000, 100'000'000'000});
+    // Stablecoins 6 decimals: 10k, 100k, 1M.
+    for (const char* sym : {"USDT/USD", "USDC/USD"}) {
+      INFO("instrument " << sym);
+      CHECK(ladder(instrument(c, sym)) ==
+            std::vector<int64_t>{10'000'000'000, 100'000'000'000, 1'000'000'000'000});
+    }
+    // Fiat 2 decimals (cents): 100k, 1M, 5M.
+    for (const char* sym : {"EUR/USD", "GBP/USD"}) {
+      INFO("instrument " << sym);
+      CHECK(ladder(instrument(c, sym)) == std::vector<int64_t>{10'000'000, 100'000'000, 500'000'000});
+    }
+    // Every configured ladder satisfies the loader's invariants.
+    for (const auto& i : c.ref.instruments) {
+      INFO("instrument " << i.symbol);
+      REQUIRE_FALSE(i.md_ladder.empty());
+      CHECK(i.md_ladder.size() <= 10u);
+      for (size_t k = 0; k < i.md_ladder.size(); ++k) {
+        INFO("rung " << k);
+        CHECK(i.md_ladder[k].value % i.lot.value == 0);
+        CHECK(i.md_ladder[k] >= i.min_qty);
+        CHECK(i.md_ladder[k] <= i.max_qty);
+        if (k > 0) CHECK(i.md_ladder[k - 1] < i.md_ladder[k]);
+      }
+    }
   }
 
   SECTION("paths are absolute, resolved against the config's folder and state_dir") {
@@ -463,7 +519,7 @@ const Broken kBroken[] = {
 
     // Duplicates.
     {"duplicate asset", {"", "code = \"USDC\"", "code = \"USDT\""}, "assets[6].code", "duplicate asset USDT"},
-    {"duplicate instrument symbol", {"", "symbol = \"GBP/USD\"\nbase = \"GBP\"", "symbol = \"EUR/USD\"\nbase = \"EUR\""}, "instruments[7].symbol", "duplicate instrument EUR/USD"},
+    {"duplicate instrument symbol", {"", "symbol = \"GBP/USD\"\nmd_ladder = [\"100000\", \"1000000\", \"5000000\"]\nbase = \"GBP\"", "symbol = \"EUR/USD\"\nmd_ladder = [\"100000\", \"1000000\", \"5000000\"]\nbase = \"EUR\""}, "instruments[7].symbol", "duplicate instrument EUR/USD"},
     {"duplicate tier", {"", "name = \"bronze\"", "name = \"gold\""}, "tiers[2].name", "duplicate tier gold"},
     {"duplicate client id", {"", "\nid = \"GAMMA\"", "\nid = \"BETA\""}, "clients[2].id", "duplicate client BETA"},
     {"duplicate sender_comp_id", {"", "sender_comp_id = \"GAMMA\"", "sender_comp_id = \"ACME\""}, "clients[2].sender_comp_id", "duplicate ACME"},
@@ -472,8 +528,8 @@ const Broken kBroken[] = {
     // Instruments: symbol, assets, grids.
     {"symbol not base/quote", {"", "symbol = \"ETH/USD\"", "symbol = \"ETHUSD\""}, "instruments[1].symbol", "must be base/quote"},
     {"symbol reversed", {"", "symbol = \"ETH/USD\"", "symbol = \"USD/ETH\""}, "instruments[1].symbol", "must be base/quote"},
-    {"unknown base asset", {"", "symbol = \"BTC/EUR\"\nbase = \"BTC\"", "symbol = \"XBT/EUR\"\nbase = \"XBT\""}, "instruments[2].base", "unknown asset XBT"},
-    {"unknown quote asset", {"", "symbol = \"ETH/BTC\"\nbase = \"ETH\"\nquote = \"BTC\"", "symbol = \"ETH/XBT\"\nbase = \"ETH\"\nquote = \"XBT\""}, "instruments[3].quote", "unknown asset XBT"},
+    {"unknown base asset", {"", "symbol = \"BTC/EUR\"\nmd_ladder = [\"0.1\", \"1\", \"5\"]\nbase = \"BTC\"", "symbol = \"XBT/EUR\"\nmd_ladder = [\"0.1\", \"1\", \"5\"]\nbase = \"XBT\""}, "instruments[2].base", "unknown asset XBT"},
+    {"unknown quote asset", {"", "symbol = \"ETH/BTC\"\nmd_ladder = [\"1\", \"10\", \"100\"]\nbase = \"ETH\"\nquote = \"BTC\"", "symbol = \"ETH/XBT\"\nmd_ladder = [\"1\", \"10\", \"100\"]\nbase = \"ETH\"\nquote = \"XBT\""}, "instruments[3].quote", "unknown asset XBT"},
     {"price_decimals above 12", {"symbol = \"ETH/BTC\"", "price_decimals = 6", "price_decimals = 13"}, "instruments[3].price_decimals", "[0, 12]"},
     {"tick finer than price_decimals", {"symbol = \"ETH/BTC\"", "tick = \"0.000001\"", "tick = \"0.0000001\""}, "instruments[3].tick", "at most 6 decimals"},
     {"tick zero", {"symbol = \"BTC/USD\"", "tick = \"0.01\"", "tick = \"0\""}, "instruments[0].tick", "must be positive"},
@@ -518,6 +574,38 @@ const Broken kBroken[] = {
     {"skew_bps_per_unit without skew_max_bps", {"symbol = \"BTC/USD\"", "skew_max_bps = \"5\"", ""}, "instruments[0].skew_max_bps", "missing"},
     {"skew_max_bps without skew_bps_per_unit", {"symbol = \"ETH/USD\"", "skew_bps_per_unit = \"0.01\"", ""}, "instruments[1].skew_bps_per_unit", "missing"},
     {"skew_max_bps alone on an instrument without skew", {"", "symbol = \"BTC/EUR\"", "symbol = \"BTC/EUR\"\nskew_max_bps = \"5\""}, "instruments[2].skew_bps_per_unit", "missing"},
+
+    // Streaming ladder (md_ladder): decimal strings in base units, each positive, on the lot grid,
+    // within [min_qty, max_qty], strictly increasing, at most 10. The error names the entry.
+    {"md_ladder entry off the lot grid (BTC lot 0.0001)", {"symbol = \"BTC/USD\"", "md_ladder = [\"0.1\", \"1\", \"5\", \"20\"]", "md_ladder = [\"0.1\", \"1.00005\", \"5\", \"20\"]"}, "instruments[0].md_ladder[1]", "multiple of lot"},
+    {"md_ladder entry off the lot grid (USDT lot 1)", {"symbol = \"USDT/USD\"", "md_ladder = [\"10000\", \"100000\", \"1000000\"]", "md_ladder = [\"10000.5\", \"100000\", \"1000000\"]"}, "instruments[4].md_ladder[0]", "multiple of lot"},
+    {"md_ladder entry finer than the base asset (BTC 8)", {"symbol = \"BTC/USD\"", "md_ladder = [\"0.1\", \"1\", \"5\", \"20\"]", "md_ladder = [\"0.1\", \"1\", \"5\", \"20.000000001\"]"}, "instruments[0].md_ladder[3]", "at most 8 decimals"},
+    {"md_ladder entry finer than the base asset (ETH 9)", {"symbol = \"ETH/USD\"", "md_ladder = [\"1\", \"10\", \"100\"]", "md_ladder = [\"1\", \"10.0000000001\", \"100\"]"}, "instruments[1].md_ladder[1]", "at most 9 decimals"},
+    {"md_ladder entry read at the base decimals, not the quote's (ETH/BTC)", {"symbol = \"ETH/BTC\"", "md_ladder = [\"1\", \"10\", \"100\"]", "md_ladder = [\"1\", \"10\", \"100.0000000001\"]"}, "instruments[3].md_ladder[2]", "at most 9 decimals"},
+    {"md_ladder entry zero", {"symbol = \"BTC/USD\"", "md_ladder = [\"0.1\", \"1\", \"5\", \"20\"]", "md_ladder = [\"0\", \"1\", \"5\", \"20\"]"}, "instruments[0].md_ladder[0]", "must be positive"},
+    {"md_ladder entry negative", {"symbol = \"BTC/USD\"", "md_ladder = [\"0.1\", \"1\", \"5\", \"20\"]", "md_ladder = [\"-0.1\", \"1\", \"5\", \"20\"]"}, "instruments[0].md_ladder[0]", "must be positive"},
+    {"md_ladder entry empty", {"symbol = \"BTC/USD\"", "md_ladder = [\"0.1\", \"1\", \"5\", \"20\"]", "md_ladder = [\"0.1\", \"\", \"5\", \"20\"]"}, "instruments[0].md_ladder[1]", "(empty)"},
+    {"md_ladder entry with an exponent", {"symbol = \"BTC/USD\"", "md_ladder = [\"0.1\", \"1\", \"5\", \"20\"]", "md_ladder = [\"0.1\", \"1e0\", \"5\", \"20\"]"}, "instruments[0].md_ladder[1]", "(malformed)"},
+    {"md_ladder entry with spaces", {"symbol = \"BTC/USD\"", "md_ladder = [\"0.1\", \"1\", \"5\", \"20\"]", "md_ladder = [\"0.1\", \" 1\", \"5\", \"20\"]"}, "instruments[0].md_ladder[1]", "(malformed)"},
+    {"md_ladder entry overflows int64 minor units", {"symbol = \"BTC/USD\"", "md_ladder = [\"0.1\", \"1\", \"5\", \"20\"]", "md_ladder = [\"0.1\", \"1\", \"5\", \"100000000000\"]"}, "instruments[0].md_ladder[3]", "overflow"},
+    {"md_ladder entry below min_qty (USDT min 100)", {"symbol = \"USDT/USD\"", "md_ladder = [\"10000\", \"100000\", \"1000000\"]", "md_ladder = [\"99\", \"100000\", \"1000000\"]"}, "instruments[4].md_ladder[0]", "within [min_qty, max_qty]"},
+    {"md_ladder entry one cent below min_qty (EUR min 1000)", {"symbol = \"EUR/USD\"", "md_ladder = [\"100000\", \"1000000\", \"5000000\"]", "md_ladder = [\"999.99\", \"1000000\", \"5000000\"]"}, "instruments[6].md_ladder[0]", "within [min_qty, max_qty]"},
+    {"md_ladder entry above max_qty (BTC max 50)", {"symbol = \"BTC/USD\"", "md_ladder = [\"0.1\", \"1\", \"5\", \"20\"]", "md_ladder = [\"0.1\", \"1\", \"5\", \"50.0001\"]"}, "instruments[0].md_ladder[3]", "within [min_qty, max_qty]"},
+    {"md_ladder entry one cent above max_qty (GBP max 50000000)", {"symbol = \"GBP/USD\"", "md_ladder = [\"100000\", \"1000000\", \"5000000\"]", "md_ladder = [\"100000\", \"1000000\", \"50000000.01\"]"}, "instruments[7].md_ladder[2]", "within [min_qty, max_qty]"},
+    {"md_ladder not increasing", {"symbol = \"BTC/USD\"", "md_ladder = [\"0.1\", \"1\", \"5\", \"20\"]", "md_ladder = [\"0.1\", \"5\", \"1\", \"20\"]"}, "instruments[0].md_ladder[2]", "increasing"},
+    {"md_ladder decreasing", {"symbol = \"BTC/USD\"", "md_ladder = [\"0.1\", \"1\", \"5\", \"20\"]", "md_ladder = [\"20\", \"5\", \"1\", \"0.1\"]"}, "instruments[0].md_ladder[1]", "increasing"},
+    {"md_ladder with a repeated size", {"symbol = \"BTC/USD\"", "md_ladder = [\"0.1\", \"1\", \"5\", \"20\"]", "md_ladder = [\"0.1\", \"1\", \"1\", \"20\"]"}, "instruments[0].md_ladder[2]", "increasing"},
+    {"md_ladder with a repeated size spelt differently", {"symbol = \"ETH/USD\"", "md_ladder = [\"1\", \"10\", \"100\"]", "md_ladder = [\"1\", \"10\", \"10.000\"]"}, "instruments[1].md_ladder[2]", "increasing"},
+    {"md_ladder with 11 sizes", {"symbol = \"BTC/USD\"", "md_ladder = [\"0.1\", \"1\", \"5\", \"20\"]", "md_ladder = [\"0.1\", \"0.2\", \"0.3\", \"0.4\", \"0.5\", \"0.6\", \"0.7\", \"0.8\", \"0.9\", \"1\", \"1.1\"]"}, "instruments[0].md_ladder", "at most 10 sizes"},
+    {"md_ladder with 11 sizes (ETH/BTC)", {"symbol = \"ETH/BTC\"", "md_ladder = [\"1\", \"10\", \"100\"]", "md_ladder = [\"1\", \"2\", \"3\", \"4\", \"5\", \"6\", \"7\", \"8\", \"9\", \"10\", \"11\"]"}, "instruments[3].md_ladder", "at most 10 sizes"},
+    {"md_ladder as a string", {"symbol = \"BTC/USD\"", "md_ladder = [\"0.1\", \"1\", \"5\", \"20\"]", "md_ladder = \"0.1\""}, "instruments[0].md_ladder", "must be an array"},
+    {"md_ladder as a boolean", {"symbol = \"BTC/USD\"", "md_ladder = [\"0.1\", \"1\", \"5\", \"20\"]", "md_ladder = true"}, "instruments[0].md_ladder", "must be an array"},
+    {"md_ladder as an inline table", {"symbol = \"BTC/USD\"", "md_ladder = [\"0.1\", \"1\", \"5\", \"20\"]", "md_ladder = { sizes = [\"0.1\"] }"}, "instruments[0].md_ladder", "must be an array"},
+    {"md_ladder entries as TOML floats", {"symbol = \"BTC/USD\"", "md_ladder = [\"0.1\", \"1\", \"5\", \"20\"]", "md_ladder = [0.1, 1.0, 5.0, 20.0]"}, "instruments[0].md_ladder[0]", "must be a decimal string"},
+    {"md_ladder entries as TOML integers", {"symbol = \"ETH/USD\"", "md_ladder = [\"1\", \"10\", \"100\"]", "md_ladder = [1, 10, 100]"}, "instruments[1].md_ladder[0]", "must be a decimal string"},
+    {"md_ladder with one integer among strings", {"symbol = \"BTC/USD\"", "md_ladder = [\"0.1\", \"1\", \"5\", \"20\"]", "md_ladder = [\"0.1\", \"1\", 5, \"20\"]"}, "instruments[0].md_ladder[2]", "must be a decimal string"},
+    {"md_ladder entry as a nested array", {"symbol = \"BTC/USD\"", "md_ladder = [\"0.1\", \"1\", \"5\", \"20\"]", "md_ladder = [[\"0.1\"]]"}, "instruments[0].md_ladder[0]", "must be a decimal string"},
+    {"md_ladder misspelt", {"symbol = \"BTC/USD\"", "md_ladder = [\"0.1\", \"1\", \"5\", \"20\"]", "md_ladders = [\"0.1\", \"1\", \"5\", \"20\"]"}, "instruments[0].md_ladders", "unknown key"},
 
     // Assets.
     {"asset decimals above 18", {"code = \"USDC\"", "decimals = 6", "decimals = 19"}, "assets[6].decimals", "[0, 18]"},
@@ -564,6 +652,25 @@ const Broken kBroken[] = {
     {"queue_capacity zero", {"", "queue_capacity = 65536", "queue_capacity = 0"}, "engine.queue_capacity", "[1, "},
     {"price_age_max_ms < feed_interval_ms", {"", "price_age_max_ms = 2000", "price_age_max_ms = 99"}, "engine.price_age_max_ms", ">= feed_interval_ms"},
     {"cl_ord_ids_per_client_max zero", {"", "cl_ord_ids_per_client_max = 1000000", "cl_ord_ids_per_client_max = 0"}, "engine.cl_ord_ids_per_client_max", "[1, "},
+    // Market data limits: optional integers, each in its range.
+    {"md_min_interval_ms zero", {"", "md_min_interval_ms = 250", "md_min_interval_ms = 0"}, "engine.md_min_interval_ms", "[1, 3600000]"},
+    {"md_min_interval_ms negative", {"", "md_min_interval_ms = 250", "md_min_interval_ms = -250"}, "engine.md_min_interval_ms", "[1, 3600000]"},
+    {"md_min_interval_ms above one hour", {"", "md_min_interval_ms = 250", "md_min_interval_ms = 3600001"}, "engine.md_min_interval_ms", "[1, 3600000]"},
+    {"md_min_interval_ms as a string", {"", "md_min_interval_ms = 250", "md_min_interval_ms = \"250\""}, "engine.md_min_interval_ms", "not an integer"},
+    {"md_min_interval_ms as a TOML float", {"", "md_min_interval_ms = 250", "md_min_interval_ms = 250.0"}, "engine.md_min_interval_ms", "not an integer"},
+    {"md_min_interval_ms as a boolean", {"", "md_min_interval_ms = 250", "md_min_interval_ms = true"}, "engine.md_min_interval_ms", "not an integer"},
+    {"md_subscriptions_per_client_max zero", {"", "md_subscriptions_per_client_max = 64", "md_subscriptions_per_client_max = 0"}, "engine.md_subscriptions_per_client_max", "[1, 4096]"},
+    {"md_subscriptions_per_client_max above 4096", {"", "md_subscriptions_per_client_max = 64", "md_subscriptions_per_client_max = 4097"}, "engine.md_subscriptions_per_client_max", "[1, 4096]"},
+    {"md_subscriptions_per_client_max negative", {"", "md_subscriptions_per_client_max = 64", "md_subscriptions_per_client_max = -1"}, "engine.md_subscriptions_per_client_max", "[1, 4096]"},
+    {"md_subscriptions_per_client_max as a string", {"", "md_subscriptions_per_client_max = 64", "md_subscriptions_per_client_max = \"64\""}, "engine.md_subscriptions_per_client_max", "not an integer"},
+    {"md_subscriptions_per_client_max as a TOML float", {"", "md_subscriptions_per_client_max = 64", "md_subscriptions_per_client_max = 64.0"}, "engine.md_subscriptions_per_client_max", "not an integer"},
+    {"md_symbols_per_request_max zero", {"", "md_symbols_per_request_max = 16", "md_symbols_per_request_max = 0"}, "engine.md_symbols_per_request_max", "[1, 256]"},
+    {"md_symbols_per_request_max above 256", {"", "md_symbols_per_request_max = 16", "md_symbols_per_request_max = 257"}, "engine.md_symbols_per_request_max", "[1, 256]"},
+    {"md_symbols_per_request_max negative", {"", "md_symbols_per_request_max = 16", "md_symbols_per_request_max = -16"}, "engine.md_symbols_per_request_max", "[1, 256]"},
+    {"md_symbols_per_request_max as a string", {"", "md_symbols_per_request_max = 16", "md_symbols_per_request_max = \"16\""}, "engine.md_symbols_per_request_max", "not an integer"},
+    {"md_symbols_per_request_max as a boolean", {"", "md_symbols_per_request_max = 16", "md_symbols_per_request_max = true"}, "engine.md_symbols_per_request_max", "not an integer"},
+    {"md_min_interval_ms misspelt", {"", "md_min_interval_ms = 250", "md_min_interval = 250"}, "engine.md_min_interval", "unknown key"},
+    {"md_symbols_per_request_max misspelt", {"", "md_symbols_per_request_max = 16", "md_symbols_per_request = 16"}, "engine.md_symbols_per_request", "unknown key"},
 };
 // clang-format on
 
@@ -592,6 +699,7 @@ TEST_CASE("boundary values that must still load", "[config]") {
   struct Ok {
     const char* name;
     Edit edit;
+    Edit also{"", nullptr, nullptr};  // an optional second edit, applied after `edit`
   };
   // clang-format off
   static const Ok kOk[] = {
@@ -616,12 +724,27 @@ TEST_CASE("boundary values that must still load", "[config]") {
       {"fee_bps 999.99", {"name = \"bronze\"", "fee_bps = \"5\"", "fee_bps = \"999.99\""}},
       {"add_bps 999.99", {"symbol = \"BTC/USD\"", "add_bps = \"5\"", "add_bps = \"999.99\""}},
       {"step_bps 100", {"symbol = \"BTC/USD\"", "step_bps = \"1\"", "step_bps = \"100\""}},
-      {"min_qty == max_qty", {"symbol = \"ETH/USD\"", "min_qty = \"0.001\"", "min_qty = \"1000\""}},
+      // The ladder must move with min_qty: [1, 10, 100] ETH is below a min_qty of 1000.
+      {"min_qty == max_qty", {"symbol = \"ETH/USD\"", "min_qty = \"0.001\"", "min_qty = \"1000\""}, {"symbol = \"ETH/USD\"", "md_ladder = [\"1\", \"10\", \"100\"]", "md_ladder = [\"1000\"]"}},
+      {"min_qty == max_qty, md_ladder omitted", {"symbol = \"ETH/USD\"", "min_qty = \"0.001\"", "min_qty = \"1000\""}, {"symbol = \"ETH/USD\"", "md_ladder = [\"1\", \"10\", \"100\"]\n", ""}},
       {"lot at exactly the base decimals (ETH 9)", {"symbol = \"ETH/USD\"", "lot = \"0.001\"", "lot = \"0.000000001\""}},
       {"trailing zeros beyond the scale", {"symbol = \"BTC/USD\"", "tick = \"0.01\"", "tick = \"0.0100\""}},
       {"client id with digits, '_' and '-'", {"", "\nid = \"GAMMA\"", "\nid = \"GAMMA_2-B\""}},
       {"optional retired_quotes_max omitted", {"", "retired_quotes_max = 100000", ""}},
       {"retired_quotes_max 0 (remember none)", {"", "retired_quotes_max = 100000", "retired_quotes_max = 0"}},
+      {"md_min_interval_ms 1", {"", "md_min_interval_ms = 250", "md_min_interval_ms = 1"}},
+      {"md_min_interval_ms 3600000", {"", "md_min_interval_ms = 250", "md_min_interval_ms = 3600000"}},
+      {"md_subscriptions_per_client_max 1", {"", "md_subscriptions_per_client_max = 64", "md_subscriptions_per_client_max = 1"}},
+      {"md_subscriptions_per_client_max 4096", {"", "md_subscriptions_per_client_max = 64", "md_subscriptions_per_client_max = 4096"}},
+      {"md_symbols_per_request_max 1", {"", "md_symbols_per_request_max = 16", "md_symbols_per_request_max = 1"}},
+      {"md_symbols_per_request_max 256", {"", "md_symbols_per_request_max = 16", "md_symbols_per_request_max = 256"}},
+      {"md_ladder with 10 sizes", {"symbol = \"BTC/USD\"", "md_ladder = [\"0.1\", \"1\", \"5\", \"20\"]", "md_ladder = [\"0.1\", \"0.2\", \"0.3\", \"0.4\", \"0.5\", \"0.6\", \"0.7\", \"0.8\", \"0.9\", \"1\"]"}},
+      {"md_ladder of one size", {"symbol = \"BTC/USD\"", "md_ladder = [\"0.1\", \"1\", \"5\", \"20\"]", "md_ladder = [\"1\"]"}},
+      {"md_ladder from min_qty to max_qty", {"symbol = \"BTC/USD\"", "md_ladder = [\"0.1\", \"1\", \"5\", \"20\"]", "md_ladder = [\"0.0001\", \"50\"]"}},
+      {"md_ladder one lot apart", {"symbol = \"BTC/USD\"", "md_ladder = [\"0.1\", \"1\", \"5\", \"20\"]", "md_ladder = [\"1\", \"1.0001\"]"}},
+      {"md_ladder at min_qty and max_qty (EUR)", {"symbol = \"EUR/USD\"", "md_ladder = [\"100000\", \"1000000\", \"5000000\"]", "md_ladder = [\"1000\", \"50000000\"]"}},
+      {"md_ladder with trailing zeros beyond the scale", {"symbol = \"BTC/USD\"", "md_ladder = [\"0.1\", \"1\", \"5\", \"20\"]", "md_ladder = [\"0.1000000000\", \"1.0\", \"5\", \"20\"]"}},
+      {"md_ladder omitted", {"symbol = \"BTC/USD\"", "md_ladder = [\"0.1\", \"1\", \"5\", \"20\"]\n", ""}},
   };
   // clang-format on
   for (const Ok& k : kOk) {
@@ -629,7 +752,8 @@ TEST_CASE("boundary values that must still load", "[config]") {
     TempDir dir;
     GatewayConfig c;
     std::string error;
-    const bool ok = load_edited(dir, k.edit, &c, &error);
+    const bool ok = k.also.from == nullptr ? load_edited(dir, k.edit, &c, &error)
+                                           : load_edited_all(dir, {k.edit, k.also}, &c, &error);
     INFO("error: " << error);
     CHECK(ok);
   }
@@ -639,8 +763,9 @@ TEST_CASE("optional keys take their documented defaults", "[config]") {
   TempDir dir;
   const fs::path p = dir.path() / "otcgw.toml";
   std::string text = slurp(kConfPath);
-  for (const char* line :
-       {"listen_address = \"127.0.0.1\"", "retired_quotes_max = 100000", "cl_ord_ids_per_client_max = 1000000"}) {
+  for (const char* line : {"listen_address = \"127.0.0.1\"", "retired_quotes_max = 100000",
+                           "cl_ord_ids_per_client_max = 1000000", "md_min_interval_ms = 250",
+                           "md_subscriptions_per_client_max = 64", "md_symbols_per_request_max = 16"}) {
     text = edited(text, {"", line, "# removed"});
   }
   spit(p, text);
@@ -650,6 +775,90 @@ TEST_CASE("optional keys take their documented defaults", "[config]") {
   CHECK(c.listen_address == "127.0.0.1");
   CHECK(c.ref.limits.retired_quotes_max == 100000u);
   CHECK(c.ref.limits.cl_ord_ids_per_client_max == 1000000u);
+  CHECK(c.ref.limits.md_min_interval_ms == 250);
+  CHECK(c.ref.limits.md_subscriptions_per_client_max == 64u);
+  CHECK(c.ref.limits.md_symbols_per_request_max == 16u);
+}
+
+TEST_CASE("md engine keys are read as given", "[config][md]") {
+  TempDir dir;
+  GatewayConfig c;
+  std::string error;
+  REQUIRE(load_edited_all(dir,
+                          {{"", "md_min_interval_ms = 250", "md_min_interval_ms = 3600000"},
+                           {"", "md_subscriptions_per_client_max = 64", "md_subscriptions_per_client_max = 4096"},
+                           {"", "md_symbols_per_request_max = 16", "md_symbols_per_request_max = 1"}},
+                          &c, &error));
+  INFO("error: " << error);
+  CHECK(c.ref.limits.md_min_interval_ms == 3'600'000);
+  CHECK(c.ref.limits.md_subscriptions_per_client_max == 4096u);
+  CHECK(c.ref.limits.md_symbols_per_request_max == 1u);
+}
+
+TEST_CASE("a missing md_ladder defaults to [min_qty]; the others keep theirs", "[config][md]") {
+  TempDir dir;
+  GatewayConfig c;
+  std::string error;
+  REQUIRE(load_edited_all(dir,
+                          {{"symbol = \"BTC/USD\"", "md_ladder = [\"0.1\", \"1\", \"5\", \"20\"]\n", ""},
+                           {"symbol = \"ETH/BTC\"", "md_ladder = [\"1\", \"10\", \"100\"]\n", ""},
+                           {"symbol = \"USDT/USD\"", "md_ladder = [\"10000\", \"100000\", \"1000000\"]\n", ""},
+                           {"symbol = \"EUR/USD\"", "md_ladder = [\"100000\", \"1000000\", \"5000000\"]\n", ""}},
+                          &c, &error));
+  INFO("error: " << error);
+  CHECK(ladder(instrument(c, "BTC/USD")) == std::vector<int64_t>{10'000});         // 0.0001 BTC
+  CHECK(ladder(instrument(c, "ETH/BTC")) == std::vector<int64_t>{1'000'000});      // 0.001 ETH in gwei
+  CHECK(ladder(instrument(c, "USDT/USD")) == std::vector<int64_t>{100'000'000});   // 100 USDT
+  CHECK(ladder(instrument(c, "EUR/USD")) == std::vector<int64_t>{100'000});        // 1000.00 EUR
+  for (const char* sym : {"BTC/USD", "ETH/BTC", "USDT/USD", "EUR/USD"}) {
+    INFO("instrument " << sym);
+    const auto& i = instrument(c, sym);
+    REQUIRE(i.md_ladder.size() == 1u);
+    CHECK(i.md_ladder[0] == i.min_qty);
+  }
+  // Untouched instruments keep the configured ladder.
+  CHECK(ladder(instrument(c, "ETH/USD")) == std::vector<int64_t>{1'000'000'000, 10'000'000'000, 100'000'000'000});
+  CHECK(ladder(instrument(c, "GBP/USD")) == std::vector<int64_t>{10'000'000, 100'000'000, 500'000'000});
+}
+
+TEST_CASE("md_ladder values convert exactly at the base asset's decimals", "[config][md]") {
+  SECTION("boundaries of the BTC/USD grid") {
+    TempDir dir;
+    GatewayConfig c;
+    std::string error;
+    REQUIRE(load_edited(dir,
+                        {"symbol = \"BTC/USD\"", "md_ladder = [\"0.1\", \"1\", \"5\", \"20\"]",
+                         "md_ladder = [\"0.0001\", \"0.10000000\", \"1.0001\", \"49.9999\", \"50\"]"},
+                        &c, &error));
+    INFO("error: " << error);
+    CHECK(ladder(instrument(c, "BTC/USD")) ==
+          std::vector<int64_t>{10'000, 10'000'000, 100'010'000, 4'999'990'000, 5'000'000'000});
+  }
+  SECTION("ten sizes") {
+    TempDir dir;
+    GatewayConfig c;
+    std::string error;
+    REQUIRE(load_edited(dir,
+                        {"symbol = \"ETH/USD\"", "md_ladder = [\"1\", \"10\", \"100\"]",
+                         "md_ladder = [\"0.001\", \"0.01\", \"0.1\", \"1\", \"2\", \"5\", \"10\", "
+                         "\"100\", \"500\", \"1000\"]"},
+                        &c, &error));
+    INFO("error: " << error);
+    CHECK(ladder(instrument(c, "ETH/USD")) ==
+          std::vector<int64_t>{1'000'000, 10'000'000, 100'000'000, 1'000'000'000, 2'000'000'000, 5'000'000'000,
+                               10'000'000'000, 100'000'000'000, 500'000'000'000, 1'000'000'000'000});
+  }
+  SECTION("EUR/USD in cents") {
+    TempDir dir;
+    GatewayConfig c;
+    std::string error;
+    REQUIRE(load_edited(dir,
+                        {"symbol = \"EUR/USD\"", "md_ladder = [\"100000\", \"1000000\", \"5000000\"]",
+                         "md_ladder = [\"1000\", \"1000.01\", \"50000000\"]"},
+                        &c, &error));
+    INFO("error: " << error);
+    CHECK(ladder(instrument(c, "EUR/USD")) == std::vector<int64_t>{100'000, 100'001, 5'000'000'000});
+  }
 }
 
 TEST_CASE("quote_ttl_max_ms defaults to the tier's quote_ttl_ms", "[config]") {

@@ -24,6 +24,9 @@
 #include <quickfix/fix44/Heartbeat.h>
 #include <quickfix/fix44/Logon.h>
 #include <quickfix/fix44/Logout.h>
+#include <quickfix/fix44/MarketDataRequest.h>
+#include <quickfix/fix44/MarketDataRequestReject.h>
+#include <quickfix/fix44/MarketDataSnapshotFullRefresh.h>
 #include <quickfix/fix44/NewOrderSingle.h>
 #include <quickfix/fix44/Quote.h>
 #include <quickfix/fix44/QuoteCancel.h>
@@ -136,6 +139,19 @@ const std::vector<FieldSpec>& expectedFields() {
       {198, "SecondaryOrderID", T::String},
       {212, "XmlDataLen", T::Length},
       {213, "XmlData", T::Data},
+      {262, "MDReqID", T::String},
+      {263, "SubscriptionRequestType", T::Char},
+      {264, "MarketDepth", T::Int},
+      {265, "MDUpdateType", T::Int},
+      {266, "AggregatedBook", T::Boolean},
+      {267, "NoMDEntryTypes", T::NumInGroup},
+      {268, "NoMDEntries", T::NumInGroup},
+      {269, "MDEntryType", T::Char},
+      {270, "MDEntryPx", T::Price},
+      {271, "MDEntrySize", T::Qty},
+      {273, "MDEntryTime", T::UtcTimeOnly},
+      {281, "MDReqRejReason", T::Char},
+      {290, "MDEntryPositionNo", T::Int},
       {295, "NoQuoteEntries", T::NumInGroup},
       {297, "QuoteStatus", T::Int},
       {298, "QuoteCancelType", T::Int},
@@ -191,7 +207,9 @@ Values plus(Values v, std::initializer_list<const char*> more) {
 // Fields with enumerated values, and exactly those values.
 const std::map<int, Values>& expectedEnums() {
   static const std::map<int, Values> enums = {
-      {35, {"0", "1", "2", "3", "4", "5", "8", "A", "D", "R", "S", "Z", "j", "AG", "AI"}},
+      {35,
+       {"0", "1", "2", "3", "4", "5", "8", "A", "D", "R", "S", "V", "W", "Y", "Z", "j", "AG",
+        "AI"}},
       {39, chars("0123456789ABCDE")},
       {40, chars("123456789ABCDEFGHIJKLMP")},
       {43, {"Y", "N"}},
@@ -203,6 +221,11 @@ const std::map<int, Values>& expectedEnums() {
       {123, {"Y", "N"}},
       {141, {"Y", "N"}},
       {150, chars("03456789ABCDEFGHI")},
+      {263, chars("012")},
+      {265, range(0, 1)},
+      {266, {"Y", "N"}},
+      {269, chars("0123456789ABC")},  // D.. are FIX 4.4 extension packs / FIX 5.0
+      {281, chars("0123456789ABC")},  // D (Insufficient credit) is FIX 5.0
       {297, range(0, 15)},  // 16.. are FIX 5.0
       {298, range(1, 4)},   // 5.. are FIX 5.0
       {347, {"ISO-2022-JP", "EUC-JP", "Shift_JIS", "UTF-8"}},
@@ -318,6 +341,18 @@ const std::vector<MessageSpec>& expectedMessages() {
        "QuoteRequestReject",
        {{131, true}, {658, true}, {58, false}},
        {{146, true, 55, {{55, true}, {537, false}, {54, false}, {38, false}}}}},
+      {"V",
+       "MarketDataRequest",
+       {{262, true}, {263, true}, {264, true}, {265, false}, {266, false}},
+       {{267, true, 269, {{269, true}}}, {146, true, 55, {{55, true}}}}},
+      {"W",
+       "MarketDataSnapshotFullRefresh",
+       {{262, false}, {55, true}},
+       {{268,
+         true,
+         269,
+         {{269, true}, {270, false}, {271, false}, {273, false}, {290, false}}}}},
+      {"Y", "MarketDataRequestReject", {{262, true}, {281, false}, {58, false}}, {}},
       {"D",
        "NewOrderSingle",
        {{11, true},
@@ -547,6 +582,61 @@ FIX::Message gatewayQuoteStatus(const std::string& quoteId, const std::string& s
   m.setField(FIX::FIELD::QuoteStatus, status);
   m.setField(FIX::Text("3001 unknown_quote"));
   return stamped(m);
+}
+
+// A valid MarketDataRequest: subscribes BTC-USD and ETH-USD to bid and offer,
+// to be broken by the tests.
+FIX44::MarketDataRequest marketDataRequest() {
+  FIX44::MarketDataRequest md;
+  md.setField(FIX::MDReqID("MD-1"));
+  md.setField(FIX::SubscriptionRequestType('1'));
+  md.setField(FIX::MarketDepth(3));
+  md.setField(FIX::MDUpdateType(0));
+  md.setField(FIX::AggregatedBook(true));
+  FIX44::MarketDataRequest::NoMDEntryTypes type;
+  type.setField(FIX::MDEntryType('0'));
+  md.addGroup(type);
+  type.setField(FIX::MDEntryType('1'));
+  md.addGroup(type);
+  FIX44::MarketDataRequest::NoRelatedSym sym;
+  sym.setField(FIX::Symbol("BTC-USD"));
+  md.addGroup(sym);
+  sym.setField(FIX::Symbol("ETH-USD"));
+  md.addGroup(sym);
+  return stamped(md);
+}
+
+// A valid MarketDataSnapshotFullRefresh: three bids and three offers, levels
+// 1..3, to be broken by the tests.
+FIX44::MarketDataSnapshotFullRefresh snapshot() {
+  FIX44::MarketDataSnapshotFullRefresh w;
+  w.setField(FIX::MDReqID("MD-1"));
+  w.setField(FIX::Symbol("BTC-USD"));
+  const struct {
+    char type;
+    const char* px;
+    const char* size;
+    int level;
+  } book[] = {{'0', "65000.25", "1.5", 1}, {'0', "64999.5", "2", 2}, {'0', "64998", "5.125", 3},
+              {'1', "65010.75", "1.5", 1}, {'1', "65011.5", "2", 2}, {'1', "65013", "5.125", 3}};
+  for (const auto& e : book) {
+    FIX44::MarketDataSnapshotFullRefresh::NoMDEntries entry;
+    entry.setField(FIX::MDEntryType(e.type));
+    entry.setField(FIX::FIELD::MDEntryPx, e.px);
+    entry.setField(FIX::FIELD::MDEntrySize, e.size);
+    entry.setField(FIX::FIELD::MDEntryTime, "09:30:00.123");
+    entry.setField(FIX::MDEntryPositionNo(e.level));
+    w.addGroup(entry);
+  }
+  return stamped(w);
+}
+
+// A MarketDataRequestReject, with or without a reason.
+FIX44::MarketDataRequestReject mdReject(const char* reason) {
+  FIX44::MarketDataRequestReject rj(FIX::MDReqID("MD-1"));
+  if (reason != nullptr) rj.setField(FIX::FIELD::MDReqRejReason, reason);
+  rj.setField(FIX::Text("unknown symbol"));
+  return stamped(rj);
 }
 
 }  // namespace
@@ -1026,6 +1116,89 @@ TEST_CASE("application messages validate and keep decimals exact", "[dictionary]
   }
 }
 
+TEST_CASE("market data messages validate and keep decimals exact", "[dictionary][valid]") {
+  SECTION("MarketDataRequest subscribing two symbols to bid and offer") {
+    FIX::Message got = roundTrip(marketDataRequest());
+    CHECK(got.getField(FIX::FIELD::SubscriptionRequestType) == "1");
+    CHECK(got.getField(FIX::FIELD::MarketDepth) == "3");
+    CHECK(got.getField(FIX::FIELD::AggregatedBook) == "Y");
+    REQUIRE(got.groupCount(FIX::FIELD::NoMDEntryTypes) == 2);
+    CHECK(got.getGroupRef(1, FIX::FIELD::NoMDEntryTypes).getField(FIX::FIELD::MDEntryType) ==
+          "0");
+    CHECK(got.getGroupRef(2, FIX::FIELD::NoMDEntryTypes).getField(FIX::FIELD::MDEntryType) ==
+          "1");
+    REQUIRE(got.groupCount(FIX::FIELD::NoRelatedSym) == 2);
+    CHECK(got.getGroupRef(1, FIX::FIELD::NoRelatedSym).getField(FIX::FIELD::Symbol) ==
+          "BTC-USD");
+    CHECK(got.getGroupRef(2, FIX::FIELD::NoRelatedSym).getField(FIX::FIELD::Symbol) ==
+          "ETH-USD");
+  }
+  SECTION("MarketDataRequest as a client writes it: required fields only, unsubscribe") {
+    FIX::Message got = receive(wire("V", {{262, "MD-1"},
+                                          {263, "2"},
+                                          {264, "0"},
+                                          {267, "2"},
+                                          {269, "0"},
+                                          {269, "1"},
+                                          {146, "1"},
+                                          {55, "BTC-USD"}}));
+    CHECK(got.getField(FIX::FIELD::SubscriptionRequestType) == "2");
+    CHECK(got.groupCount(FIX::FIELD::NoMDEntryTypes) == 2);
+    CHECK(got.groupCount(FIX::FIELD::NoRelatedSym) == 1);
+  }
+  SECTION("MarketDataRequest, every 4.4 SubscriptionRequestType, MDUpdateType, AggregatedBook") {
+    for (const std::string& type : expectedEnums().at(FIX::FIELD::SubscriptionRequestType)) {
+      INFO("263=" << type);
+      FIX44::MarketDataRequest md = marketDataRequest();
+      md.setField(FIX::FIELD::SubscriptionRequestType, type);
+      CHECK_NOTHROW(roundTrip(md));
+    }
+    for (const std::string& type : expectedEnums().at(FIX::FIELD::MDUpdateType)) {
+      INFO("265=" << type);
+      FIX44::MarketDataRequest md = marketDataRequest();
+      md.setField(FIX::FIELD::MDUpdateType, type);
+      CHECK_NOTHROW(roundTrip(md));
+    }
+    FIX44::MarketDataRequest md = marketDataRequest();
+    md.setField(FIX::AggregatedBook(false));
+    CHECK_NOTHROW(roundTrip(md));
+  }
+  SECTION("MarketDataSnapshotFullRefresh with three bids and three offers") {
+    FIX::Message got = roundTrip(snapshot());
+    CHECK(got.getField(FIX::FIELD::MDReqID) == "MD-1");
+    CHECK(got.getField(FIX::FIELD::Symbol) == "BTC-USD");
+    REQUIRE(got.groupCount(FIX::FIELD::NoMDEntries) == 6);
+    const FIX::FieldMap& bid3 = got.getGroupRef(3, FIX::FIELD::NoMDEntries);
+    CHECK(bid3.getField(FIX::FIELD::MDEntryType) == "0");
+    CHECK(bid3.getField(FIX::FIELD::MDEntryPx) == "64998");
+    CHECK(bid3.getField(FIX::FIELD::MDEntrySize) == "5.125");
+    CHECK(bid3.getField(FIX::FIELD::MDEntryPositionNo) == "3");
+    const FIX::FieldMap& offer1 = got.getGroupRef(4, FIX::FIELD::NoMDEntries);
+    CHECK(offer1.getField(FIX::FIELD::MDEntryType) == "1");
+    CHECK(offer1.getField(FIX::FIELD::MDEntryPx) == "65010.75");
+    CHECK(offer1.getField(FIX::FIELD::MDEntryPositionNo) == "1");
+    CHECK(offer1.getField(FIX::FIELD::MDEntryTime) == "09:30:00.123");
+  }
+  SECTION("MarketDataSnapshotFullRefresh without MDReqID, one entry without price") {
+    FIX::Message got = receive(wire("W", {{55, "BTC-USD"}, {268, "1"}, {269, "1"}}));
+    CHECK(got.groupCount(FIX::FIELD::NoMDEntries) == 1);
+  }
+  SECTION("MarketDataRequestReject with reason 0 and Text, and without reason") {
+    FIX::Message got = roundTrip(mdReject("0"));
+    CHECK(got.getField(FIX::FIELD::MDReqRejReason) == "0");
+    CHECK(got.getField(FIX::FIELD::Text) == "unknown symbol");
+    FIX::Message bare = roundTrip(stamped(FIX44::MarketDataRequestReject(FIX::MDReqID("MD-1"))));
+    CHECK_FALSE(bare.isSetField(FIX::FIELD::MDReqRejReason));
+    CHECK_FALSE(bare.isSetField(FIX::FIELD::Text));
+  }
+  SECTION("MarketDataRequestReject, for every 4.4 MDReqRejReason") {
+    for (const std::string& reason : expectedEnums().at(FIX::FIELD::MDReqRejReason)) {
+      INFO("281=" << reason);
+      CHECK_NOTHROW(roundTrip(mdReject(reason.c_str())));
+    }
+  }
+}
+
 // ---------------------------------------------------------------------------
 // Invalid messages, and the exception QuickFIX maps to SessionRejectReason.
 
@@ -1051,6 +1224,22 @@ TEST_CASE("a field not defined for the message is refused (373=2)", "[dictionary
     q.setField(FIX::QuoteStatus(0));
     CHECK(refusedTag<FIX::TagNotDefinedForMessage>([&] { roundTrip(stamped(q)); }) ==
           FIX::FIELD::QuoteStatus);
+  }
+  SECTION("Symbol outside the NoRelatedSym group of a MarketDataRequest") {
+    const std::string w = wire("V", {{262, "MD-1"}, {263, "1"}, {264, "1"}, {55, "BTC-USD"},
+                                     {267, "1"}, {269, "0"}, {146, "1"}, {55, "BTC-USD"}});
+    CHECK(refusedTag<FIX::TagNotDefinedForMessage>([&] { receive(w); }) == FIX::FIELD::Symbol);
+  }
+  SECTION("MDEntryPx outside the NoMDEntries group of a snapshot") {
+    const std::string w =
+        wire("W", {{262, "MD-1"}, {55, "BTC-USD"}, {270, "65000"}, {268, "1"}, {269, "0"}});
+    CHECK(refusedTag<FIX::TagNotDefinedForMessage>([&] { receive(w); }) ==
+          FIX::FIELD::MDEntryPx);
+  }
+  SECTION("Text on a snapshot") {
+    FIX44::MarketDataSnapshotFullRefresh w = snapshot();
+    w.setField(FIX::Text("stale"));
+    CHECK(refusedTag<FIX::TagNotDefinedForMessage>([&] { roundTrip(w); }) == FIX::FIELD::Text);
   }
   SECTION("BidPx on a NewOrderSingle") {
     FIX44::NewOrderSingle nos = order();
@@ -1123,6 +1312,44 @@ TEST_CASE("a missing required field is refused (373=1)", "[dictionary][invalid]"
     FIX::Message st = gatewayQuoteStatus("Q-1", "9");
     st.removeField(FIX::FIELD::QuoteID);
     CHECK(refusedTag<FIX::RequiredTagMissing>([&] { roundTrip(st); }) == FIX::FIELD::QuoteID);
+  }
+  SECTION("MarketDataRequest without MarketDepth") {
+    FIX44::MarketDataRequest md = marketDataRequest();
+    md.removeField(FIX::FIELD::MarketDepth);
+    CHECK(refusedTag<FIX::RequiredTagMissing>([&] { roundTrip(md); }) ==
+          FIX::FIELD::MarketDepth);
+  }
+  SECTION("each required field and group of the MarketDataRequest") {
+    const std::vector<std::pair<int, std::string>> full = {
+        {262, "MD-1"}, {263, "1"}, {264, "1"}, {267, "1"}, {269, "0"}, {146, "1"}, {55, "BTC-USD"}};
+    for (int tag : {262, 263, 264, 267, 146}) {
+      INFO("tag " << tag);
+      std::vector<std::pair<int, std::string>> body;
+      for (const auto& f : full) {
+        if (f.first == tag) continue;
+        if (tag == 267 && f.first == 269) continue;  // the group's instances too
+        if (tag == 146 && f.first == 55) continue;
+        body.push_back(f);
+      }
+      CHECK(refusedTag<FIX::RequiredTagMissing>([&] { receive(wire("V", body)); }) == tag);
+    }
+  }
+  SECTION("MarketDataSnapshotFullRefresh without NoMDEntries") {
+    FIX44::MarketDataSnapshotFullRefresh w;
+    w.setField(FIX::MDReqID("MD-1"));
+    w.setField(FIX::Symbol("BTC-USD"));
+    CHECK(refusedTag<FIX::RequiredTagMissing>([&] { roundTrip(stamped(w)); }) ==
+          FIX::FIELD::NoMDEntries);
+  }
+  SECTION("MarketDataSnapshotFullRefresh without Symbol") {
+    FIX44::MarketDataSnapshotFullRefresh w = snapshot();
+    w.removeField(FIX::FIELD::Symbol);
+    CHECK(refusedTag<FIX::RequiredTagMissing>([&] { roundTrip(w); }) == FIX::FIELD::Symbol);
+  }
+  SECTION("MarketDataRequestReject without MDReqID") {
+    FIX44::MarketDataRequestReject rj = mdReject("0");
+    rj.removeField(FIX::FIELD::MDReqID);
+    CHECK(refusedTag<FIX::RequiredTagMissing>([&] { roundTrip(rj); }) == FIX::FIELD::MDReqID);
   }
   SECTION("Logon without HeartBtInt") {
     FIX44::Logon logon;
@@ -1198,6 +1425,18 @@ TEST_CASE("a value outside the enumeration is refused (373=5)", "[dictionary][in
     CHECK(refusedTag<FIX::IncorrectTagValue>([&] { roundTrip(stamped(q)); }) ==
           FIX::FIELD::QuoteType);
   }
+  SECTION("MarketDataRequest: SubscriptionRequestType 3, MDUpdateType 2") {
+    for (Case c : {Case{263, "3"}, Case{265, "2"}}) {
+      INFO(c.tag << "=" << c.value);
+      FIX44::MarketDataRequest md = marketDataRequest();
+      md.setField(c.tag, c.value);
+      CHECK(refusedTag<FIX::IncorrectTagValue>([&] { roundTrip(md); }) == c.tag);
+    }
+  }
+  SECTION("MarketDataRequestReject: MDReqRejReason D (FIX 5.0: Insufficient credit)") {
+    CHECK(refusedTag<FIX::IncorrectTagValue>([&] { roundTrip(mdReject("D")); }) ==
+          FIX::FIELD::MDReqRejReason);
+  }
   SECTION("Logon EncryptMethod 7") {
     FIX44::Logon logon(FIX::EncryptMethod(0), FIX::HeartBtInt(30));
     logon.setField(FIX::FIELD::EncryptMethod, "7");
@@ -1253,6 +1492,14 @@ TEST_CASE("a value of the wrong type is refused (373=6)", "[dictionary][invalid]
     CHECK(refusedTag<FIX::IncorrectDataFormat>([&] { roundTrip(gatewayQuoteStatus("Q-1", "x")); }) ==
           FIX::FIELD::QuoteStatus);
   }
+  SECTION("MarketDataRequest: MarketDepth is an integer, AggregatedBook Y or N") {
+    for (Case c : {Case{264, "top"}, Case{264, "1.5"}, Case{266, "1"}}) {
+      INFO(c.tag << "=" << c.value);
+      FIX44::MarketDataRequest md = marketDataRequest();
+      md.setField(c.tag, c.value);
+      CHECK(refusedTag<FIX::IncorrectDataFormat>([&] { roundTrip(md); }) == c.tag);
+    }
+  }
   SECTION("HeartBtInt is an integer") {
     FIX44::Logon logon(FIX::EncryptMethod(0), FIX::HeartBtInt(30));
     logon.setField(FIX::FIELD::HeartBtInt, "30s");
@@ -1270,6 +1517,28 @@ TEST_CASE("group instances: unknown fields are refused", "[dictionary][invalid]"
     sym.setField(FIX::FIELD::Price, "1");
     qr.addGroup(sym);
     CHECK(refusedTag<FIX::TagNotDefinedForMessage>([&] { roundTrip(qr); }) == FIX::FIELD::Price);
+  }
+  SECTION("Currency(15), in FIX 4.4's NoMDEntries, not in ours") {
+    FIX44::MarketDataSnapshotFullRefresh w = snapshot();
+    FIX44::MarketDataSnapshotFullRefresh::NoMDEntries entry;
+    entry.setField(FIX::MDEntryType('0'));
+    entry.setField(FIX::FIELD::MDEntryPx, "64997");
+    entry.setField(FIX::Currency("USD"));
+    w.addGroup(entry);
+    CHECK(refusedTag<FIX::TagNotDefinedForMessage>([&] { roundTrip(w); }) ==
+          FIX::FIELD::Currency);
+  }
+  SECTION("a member repeated after the last instance opens an instance without delimiter") {
+    // QuickFIX 1.15.1 parses the second 270 as a new NoMDEntries instance
+    // that lacks MDEntryType: refused as a missing required tag (373=1).
+    const std::string w =
+        wire("W", {{55, "BTC-USD"}, {268, "1"}, {269, "0"}, {270, "65000"}, {270, "65001"}});
+    CHECK(refusedTag<FIX::RequiredTagMissing>([&] { receive(w); }) == FIX::FIELD::MDEntryType);
+  }
+  SECTION("MDEntryDate(272), FIX 4.4 but not in our dictionary") {
+    const std::string w = wire("W", {{55, "BTC-USD"}, {268, "1"}, {269, "0"}, {270, "65000"},
+                                     {272, "20240611"}});
+    CHECK(refusedTag<FIX::InvalidTagNumber>([&] { receive(w); }) == 272);
   }
 }
 
@@ -1292,6 +1561,18 @@ TEST_CASE("other structural errors", "[dictionary][invalid]") {
         wire("Z", {{117, "Q-1"}, {298, "1"}, {295, "2"}, {55, "BTC-USD"}, {58, "x"}});
     CHECK(refusedTag<FIX::RepeatingGroupCountMismatch>([&] { receive(w); }) ==
           FIX::FIELD::NoQuoteEntries);
+  }
+  SECTION("MarketDataRequest NoRelatedSym count not matching the instances (373=16)") {
+    const std::string w = wire("V", {{262, "MD-1"}, {263, "1"}, {264, "1"}, {267, "2"},
+                                     {269, "0"}, {269, "1"}, {146, "2"}, {55, "BTC-USD"}});
+    CHECK(refusedTag<FIX::RepeatingGroupCountMismatch>([&] { receive(w); }) ==
+          FIX::FIELD::NoRelatedSym);
+  }
+  SECTION("MarketDataRequest NoMDEntryTypes count not matching the instances (373=16)") {
+    const std::string w = wire("V", {{262, "MD-1"}, {263, "1"}, {264, "1"}, {267, "3"},
+                                     {269, "0"}, {269, "1"}, {146, "1"}, {55, "BTC-USD"}});
+    CHECK(refusedTag<FIX::RepeatingGroupCountMismatch>([&] { receive(w); }) ==
+          FIX::FIELD::NoMDEntryTypes);
   }
   SECTION("a tag twice (373=13)") {
     const std::string w = wire("D", {{11, "CL-1"}, {11, "CL-1"}, {55, "BTC-USD"}, {54, "1"},
@@ -1342,6 +1623,33 @@ TEST_CASE("what the dictionary does not check", "[dictionary][limits]") {
     party.setField(FIX::PartyRole(23));
     er.addGroup(party);
     CHECK_NOTHROW(roundTrip(er));
+  }
+  SECTION("values inside groups are not checked: MDEntryPx=abc in NoMDEntries") {
+    FIX44::MarketDataSnapshotFullRefresh w = snapshot();
+    FIX44::MarketDataSnapshotFullRefresh::NoMDEntries entry;
+    entry.setField(FIX::MDEntryType('1'));
+    entry.setField(FIX::FIELD::MDEntryPx, "abc");
+    entry.setField(FIX::FIELD::MDEntrySize, "-1");
+    entry.setField(FIX::FIELD::MDEntryTime, "later");
+    entry.setField(FIX::FIELD::MDEntryPositionNo, "x");
+    w.addGroup(entry);
+    FIX::Message got;
+    CHECK_NOTHROW(got = roundTrip(w));
+    CHECK(got.getGroupRef(7, FIX::FIELD::NoMDEntries).getField(FIX::FIELD::MDEntryPx) == "abc");
+  }
+  SECTION("values inside groups are not checked: MDEntryType outside 4.4") {
+    // D (FIX 4.4 extension packs) in a request, Z (not a value) in a snapshot.
+    FIX44::MarketDataRequest md = marketDataRequest();
+    FIX44::MarketDataRequest::NoMDEntryTypes type;
+    type.setField(FIX::FIELD::MDEntryType, "D");
+    md.addGroup(type);
+    CHECK_NOTHROW(roundTrip(md));
+    CHECK_NOTHROW(receive(wire("W", {{55, "BTC-USD"}, {268, "1"}, {269, "Z"}})));
+  }
+  SECTION("negative MarketDepth is well-formed") {
+    FIX44::MarketDataRequest md = marketDataRequest();
+    md.setField(FIX::FIELD::MarketDepth, "-1");
+    CHECK_NOTHROW(roundTrip(md));
   }
   SECTION("negative or zero quantities and prices are well-formed") {
     FIX44::NewOrderSingle nos = order();
