@@ -207,6 +207,12 @@ void Engine::on_quote_request(const QuoteRequestCmd& c, std::vector<Event>* out)
                         out);
   }
   if (rfq_.full()) return reject_quote(c, make_reject(RejectReason::kLiveQuotesLimit, "too many live quotes"), out);
+  if (rfq_.live_count(c.client) >= ref_.limits.live_quotes_per_client_max) {
+    return reject_quote(c, make_reject(RejectReason::kLiveQuotesLimit,
+                                       "this client has " + std::to_string(rfq_.live_count(c.client)) +
+                                           " live quotes (limit); cancel or let some expire"),
+                        out);
+  }
 
   const Amount desk_position = ledger_.balance(desk_accounts_[inst->base.value]);
   Result<TwoWayPrice> px = price_for(ref_, *inst, tier, ref_px->mid, qty.value(), desk_position);

@@ -87,6 +87,7 @@ struct ClientSpec {
 struct EngineLimits {
   int64_t price_age_max_ms = 2000;   // firm quotes need a reference price this fresh
   size_t live_quotes_max = 100000;   // whole book
+  size_t live_quotes_per_client_max = 1000;  // so one client cannot fill the book for all
   size_t retired_quotes_max = 100000;  // executed/expired ids remembered for precise rejects
   size_t cl_ord_ids_per_client_max = 1000000;
   int64_t md_min_interval_ms = 250;          // at most one update per subscription and instrument per interval

@@ -14,6 +14,7 @@ void RfqBook::add(Quote q) {
   OTC_ASSERT(retired_.find(q.id) == retired_.end());
   const QuoteId id = q.id;
   by_expiry_.emplace(q.valid_until.value, id.value);
+  ++live_per_client_[q.client.value];
   const bool inserted = live_.emplace(id, std::move(q)).second;
   OTC_ASSERT(inserted);
   (void)inserted;
@@ -64,6 +65,9 @@ void RfqBook::remove_live(QuoteId id, RetiredState st) {
   Quote q = std::move(it->second);
   live_.erase(it);
   by_expiry_.erase({q.valid_until.value, id.value});
+  auto c = live_per_client_.find(q.client.value);
+  OTC_ASSERT(c != live_per_client_.end() && c->second > 0);
+  if (--c->second == 0) live_per_client_.erase(c);
   retire(id, q, st);
 }
 

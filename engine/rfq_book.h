@@ -66,6 +66,10 @@ class RfqBook {
   size_t expire(TimeUs now);
 
   size_t live_count() const { return live_.size(); }
+  size_t live_count(ClientId client) const {
+    auto it = live_per_client_.find(client.value);
+    return it == live_per_client_.end() ? 0 : it->second;
+  }
 
  private:
   struct Retired {
@@ -82,6 +86,7 @@ class RfqBook {
   size_t retired_max_;
   std::unordered_map<QuoteId, Quote> live_;
   std::set<std::pair<int64_t, uint64_t>> by_expiry_;  // (valid_until, id) of live quotes
+  std::unordered_map<uint32_t, size_t> live_per_client_;
   std::unordered_map<QuoteId, Retired> retired_;
   std::deque<QuoteId> retired_order_;
 };

@@ -25,6 +25,7 @@ constexpr size_t kReadBufferBytes = 16384;
 constexpr size_t kParserBufferMax = 1 << 20;  // a peer that never completes a message is cut off
 constexpr int kLogonTimeoutMs = 10000;        // a connection must send its Logon within this
 constexpr size_t kConnectionsMax = 256;       // open TCP connections, logged on or not
+constexpr int kSendStallMaxMs = 500;          // a peer that takes no data for this long is cut off
 
 void log_line(const std::string& s) { std::fprintf(stderr, "otcgw: %s\n", s.c_str()); }
 }  // namespace
@@ -43,16 +44,31 @@ class Connection : public FIX::Responder {
   bool finished() const { return finished_.load(); }
   void shutdown_socket() { ::shutdown(fd_, SHUT_RDWR); }
 
+  // Never blocks for long: the engine thread sends through here. A peer that does not
+  // read (its socket buffer stays full for kSendStallMaxMs) is a slow consumer and is
+  // disconnected; QuickFIX has stored the message, so it is resent at the next logon.
   bool send(const std::string& msg) override {
     std::lock_guard<std::mutex> lock(send_mu_);
+    if (disconnected_) return false;
     size_t off = 0;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kSendStallMaxMs);
     while (off < msg.size()) {
-      const ssize_t n = ::send(fd_, msg.data() + off, msg.size() - off, MSG_NOSIGNAL);
-      if (n < 0) {
-        if (errno == EINTR) continue;
+      const ssize_t n = ::send(fd_, msg.data() + off, msg.size() - off, MSG_NOSIGNAL | MSG_DONTWAIT);
+      if (n >= 0) {
+        off += static_cast<size_t>(n);
+        continue;
+      }
+      if (errno == EINTR) continue;
+      if (errno != EAGAIN && errno != EWOULDBLOCK) return false;
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      pollfd p{fd_, POLLOUT, 0};
+      if (left.count() <= 0 || ::poll(&p, 1, static_cast<int>(left.count())) <= 0) {
+        log_line("slow consumer " + peer_ + ": nothing read for " + std::to_string(kSendStallMaxMs) +
+                 " ms; disconnecting");
+        disconnected_ = true;
+        ::shutdown(fd_, SHUT_RDWR);
         return false;
       }
-      off += static_cast<size_t>(n);
     }
     return true;
   }
@@ -149,6 +165,27 @@ bool Connection::attach(const std::string& first) {
     refuse(first, "");
     return false;
   }
+  // Credentials first: the Session must not see (and reset or advance its sequence
+  // numbers for) a Logon that will be refused.
+  try {
+    FIX::Message m(first, false);
+    if (m.getHeader().getField(FIX::FIELD::MsgType) != "A") {
+      refuse(first, "Logon rejected: the first message must be a Logon (35=A)");
+      return false;
+    }
+    const bool has_user = m.isSetField(553);
+    const bool has_pass = m.isSetField(554);
+    const std::string why = acceptor_.logon_check()(s->getSessionID().getTargetCompID().getValue(),
+                                                    has_user ? m.getField(553) : "", has_pass ? m.getField(554) : "",
+                                                    has_user, has_pass);
+    if (!why.empty()) {
+      refuse(first, "Logon rejected: " + why);
+      return false;
+    }
+  } catch (const FIX::Exception& e) {
+    log_line("refusing " + peer_ + ": first message unreadable: " + e.what());
+    return false;
+  }
   const FIX::SessionID id = s->getSessionID();
   if (FIX::Session::isSessionRegistered(id)) {
     refuse(first, "Logon rejected: session " + id.getTargetCompID().getValue() + " is already logged on");
@@ -203,8 +240,9 @@ void Connection::refuse(const std::string& first, const std::string& why) {
 }
 
 BoundAcceptor::BoundAcceptor(FIX::Application& app, FIX::MessageStoreFactory& store,
-                             const FIX::SessionSettings& settings, FIX::LogFactory& log, std::string address, int port)
-    : FIX::Acceptor(app, store, settings, log), address_(std::move(address)), port_(port) {}
+                             const FIX::SessionSettings& settings, FIX::LogFactory& log, std::string address, int port,
+                             LogonCheck check)
+    : FIX::Acceptor(app, store, settings, log), address_(std::move(address)), port_(port), check_(std::move(check)) {}
 
 BoundAcceptor::~BoundAcceptor() {
   stop(true);

@@ -16,6 +16,7 @@
 #include <quickfix/Acceptor.h>
 
 #include <atomic>
+#include <functional>
 #include <list>
 #include <memory>
 #include <mutex>
@@ -29,8 +30,17 @@ class Connection;
 
 class BoundAcceptor : public FIX::Acceptor {
  public:
+  // Checks a Logon's credentials before the QuickFIX Session sees it (so a failed logon
+  // cannot reset or advance the session's sequence numbers or stored messages):
+  // (client CompID, Username, Password, has Username, has Password) -> "" to accept,
+  // else the Text for the Logout.
+  using LogonCheck = std::function<std::string(const std::string&, const std::string&, const std::string&, bool,
+                                               bool)>;
+
   BoundAcceptor(FIX::Application& app, FIX::MessageStoreFactory& store, const FIX::SessionSettings& settings,
-                FIX::LogFactory& log, std::string address, int port);
+                FIX::LogFactory& log, std::string address, int port, LogonCheck check);
+
+  const LogonCheck& logon_check() const { return check_; }
   ~BoundAcceptor() override;
 
   // The port actually bound (useful with port 0). Valid after start().
@@ -47,6 +57,7 @@ class BoundAcceptor : public FIX::Acceptor {
 
   std::string address_;
   int port_;
+  LogonCheck check_;
   int bound_port_ = -1;
   int listen_fd_ = -1;
   std::atomic<bool> stopping_{false};

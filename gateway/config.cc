@@ -323,7 +323,8 @@ void load(const std::string& path, GatewayConfig* c) {
 
   const toml::table& en = table_at(root, "engine", "");
   check_keys(en, {"queue_capacity", "batch_max", "feed_seed", "feed_interval_ms", "timer_interval_ms", "price_age_max_ms",
-                  "live_quotes_max", "retired_quotes_max", "cl_ord_ids_per_client_max", "md_min_interval_ms",
+                  "live_quotes_max", "live_quotes_per_client_max", "retired_quotes_max", "cl_ord_ids_per_client_max",
+                  "md_min_interval_ms",
                   "md_subscriptions_per_client_max", "md_symbols_per_request_max"},
              "engine");
   c->runner.queue_capacity = static_cast<size_t>(integer(en, "queue_capacity", "engine", 1, 1 << 24));
@@ -333,6 +334,8 @@ void load(const std::string& path, GatewayConfig* c) {
   c->feed_seed = static_cast<uint64_t>(integer(en, "feed_seed", "engine", 0, INT64_MAX));
   c->ref.limits.price_age_max_ms = integer(en, "price_age_max_ms", "engine", 1, 3600000);
   c->ref.limits.live_quotes_max = static_cast<size_t>(integer(en, "live_quotes_max", "engine", 1, 1 << 24));
+  c->ref.limits.live_quotes_per_client_max = static_cast<size_t>(
+      integer_or(en, "live_quotes_per_client_max", "engine", 1000, 1, static_cast<int64_t>(c->ref.limits.live_quotes_max)));
   c->ref.limits.retired_quotes_max =
       static_cast<size_t>(integer_or(en, "retired_quotes_max", "engine", 100000, 0, 1 << 24));
   c->ref.limits.cl_ord_ids_per_client_max =

@@ -269,6 +269,8 @@ void FixApp::reply_business_reject(const FIX::Message& ref, const FIX::SessionID
     FIX::Session::sendToTarget(r, id);
   } catch (const FIX::SessionNotFound&) {
     log_line("business reject not sent, session gone: " + id.toString());
+  } catch (const FIX::Exception& e) {
+    log_line("ERROR: business reject not sent to " + id.toString() + ": " + e.what());
   }
 }
 
@@ -284,6 +286,10 @@ void FixApp::send_to(FIX::Message& m, const std::string& client_code) {
     FIX::Session::sendToTarget(m, it->second);
   } catch (const FIX::SessionNotFound&) {
     log_line("session not found for client " + client_code);
+  } catch (const FIX::Exception& e) {
+    // E.g. the message store cannot be written (disk full). The event is committed in our
+    // journal; the client is not told now. Logged loudly, never fatal for other clients.
+    log_line("ERROR: could not send to " + client_code + ": " + e.what());
   }
 }
 
@@ -370,8 +376,9 @@ void FixApp::send_exec_report(const ExecReportOut& e) {
   m.setField(kSymbol, e.symbol);
   m.setField(kSide, std::string(1, e.side));
   if (e.ord_type != 0) m.setField(kOrdType, std::string(1, e.ord_type));
-  set_if(m, kOrderQty, e.order_qty);
-  set_if(m, kPrice, e.price);
+  // Echoed client text only where a strict peer accepts it in a QTY/PRICE field.
+  if (is_plain_decimal(e.order_qty)) m.setField(kOrderQty, e.order_qty);
+  if (is_plain_decimal(e.price)) m.setField(kPrice, e.price);
   set_if(m, kLastQty, e.last_qty);
   set_if(m, kLastPx, e.last_px);
   m.setField(kLeavesQty, e.leaves_qty);

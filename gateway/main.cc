@@ -135,10 +135,15 @@ int main(int argc, char** argv) {
 
     otc::gw::FixApp app(*core, our_comp_id);
     core->set_outbound(&app);
-    FIX::FileStoreFactory store(settings);
+    FIX::FileStoreFactory file_store(settings);
+    otc::gw::StreamingAwareStoreFactory store(file_store);  // streaming prices are not kept
     FIX::FileLogFactory file_logs(settings);
     otc::gw::RedactingLogFactory logs(file_logs);  // no passwords in the message logs
-    otc::gw::BoundAcceptor acceptor(app, store, settings, logs, core->listen_address(), core->listen_port());
+    otc::gw::Core& core_ref = *core;
+    otc::gw::BoundAcceptor acceptor(
+        app, store, settings, logs, core->listen_address(), core->listen_port(),
+        [&core_ref](const std::string& comp, const std::string& user, const std::string& pass, bool has_user,
+                    bool has_pass) { return core_ref.check_logon(comp, user, pass, has_user, has_pass); });
     core->start();
     acceptor.start();
 

@@ -13,7 +13,9 @@ class RedactingLog : public FIX::Log {
   void clear() override { inner_->clear(); }
   void backup() override { inner_->backup(); }
   void onIncoming(const std::string& s) override { inner_->onIncoming(redact_secrets(s)); }
-  void onOutgoing(const std::string& s) override { inner_->onOutgoing(redact_secrets(s)); }
+  void onOutgoing(const std::string& s) override {
+    if (!is_streaming_message(s)) inner_->onOutgoing(redact_secrets(s));
+  }
   void onEvent(const std::string& s) override { inner_->onEvent(s); }
 
  private:
@@ -84,6 +86,47 @@ std::string redact_secrets(const std::string& msg) {
     }
   }
   return out;
+}
+
+namespace {
+
+class StreamingAwareStore : public FIX::MessageStore {
+ public:
+  explicit StreamingAwareStore(FIX::MessageStore* inner) : inner_(inner) {}
+  FIX::MessageStore* inner() const { return inner_; }
+  bool set(int seq, const std::string& msg) throw(FIX::IOException) override {
+    if (is_streaming_message(msg)) return true;  // not kept: a resend becomes a gap fill
+    return inner_->set(seq, msg);
+  }
+  void get(int begin, int end, std::vector<std::string>& out) const throw(FIX::IOException) override {
+    inner_->get(begin, end, out);
+  }
+  int getNextSenderMsgSeqNum() const throw(FIX::IOException) override { return inner_->getNextSenderMsgSeqNum(); }
+  int getNextTargetMsgSeqNum() const throw(FIX::IOException) override { return inner_->getNextTargetMsgSeqNum(); }
+  void setNextSenderMsgSeqNum(int n) throw(FIX::IOException) override { inner_->setNextSenderMsgSeqNum(n); }
+  void setNextTargetMsgSeqNum(int n) throw(FIX::IOException) override { inner_->setNextTargetMsgSeqNum(n); }
+  void incrNextSenderMsgSeqNum() throw(FIX::IOException) override { inner_->incrNextSenderMsgSeqNum(); }
+  void incrNextTargetMsgSeqNum() throw(FIX::IOException) override { inner_->incrNextTargetMsgSeqNum(); }
+  FIX::UtcTimeStamp getCreationTime() const throw(FIX::IOException) override { return inner_->getCreationTime(); }
+  void reset() throw(FIX::IOException) override { inner_->reset(); }
+  void refresh() throw(FIX::IOException) override { inner_->refresh(); }
+
+ private:
+  FIX::MessageStore* inner_;
+};
+
+}  // namespace
+
+bool is_streaming_message(const std::string& msg) { return msg.find("\00135=W\001") != std::string::npos; }
+
+FIX::MessageStore* StreamingAwareStoreFactory::create(const FIX::SessionID& id) {
+  return new StreamingAwareStore(inner_.create(id));
+}
+
+void StreamingAwareStoreFactory::destroy(FIX::MessageStore* store) {
+  StreamingAwareStore* s = static_cast<StreamingAwareStore*>(store);
+  inner_.destroy(s->inner());
+  delete s;
 }
 
 FIX::Log* RedactingLogFactory::create() { return new RedactingLog(inner_.create()); }

@@ -10,6 +10,7 @@
 #define HAVE_SSL 1
 #endif
 #include <quickfix/Log.h>
+#include <quickfix/MessageStore.h>
 
 #include <string>
 
@@ -18,6 +19,23 @@ namespace gw {
 
 // Returns `msg` with the values of secret tags replaced by "***".
 std::string redact_secrets(const std::string& msg);
+
+// True for a MarketDataSnapshotFullRefresh (35=W): streaming prices are neither kept
+// for resend (a resend of one becomes a gap fill) nor written to the message log, so
+// streaming cannot grow the disk.
+bool is_streaming_message(const std::string& msg);
+
+// Wraps a MessageStore factory: everything passes through, except that bodies of
+// streaming messages are not stored.
+class StreamingAwareStoreFactory : public FIX::MessageStoreFactory {
+ public:
+  explicit StreamingAwareStoreFactory(FIX::MessageStoreFactory& inner) : inner_(inner) {}
+  FIX::MessageStore* create(const FIX::SessionID& id) override;
+  void destroy(FIX::MessageStore* store) override;
+
+ private:
+  FIX::MessageStoreFactory& inner_;
+};
 
 class RedactingLogFactory : public FIX::LogFactory {
  public:

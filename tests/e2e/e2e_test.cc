@@ -20,6 +20,8 @@
 #include <chrono>
 #include <cstdlib>
 #include <ctime>
+#include <fstream>
+#include <sstream>
 #include <map>
 #include <memory>
 #include <regex>
@@ -660,6 +662,26 @@ TEST_CASE("hostile input: garbage, oversized and unknown logons are refused, the
     // The first session is unaffected and still trades.
     const QuoteSeen q = get_quote(*acme, "ETH/USD", '1', "1");
     CHECK_FALSE(q.offer.empty());
+  }
+  {
+    // A refused Logon never reaches the session: its sequence numbers and stored messages
+    // stay as they were even when the Logon asks for a reset (141=Y).
+    const std::string seqnums = gateway().state_dir() + "/fix/store/FIX.4.4-OTCGW-ACME.seqnums";
+    auto read_file = [](const std::string& path) {
+      std::ifstream f(path);
+      std::stringstream ss;
+      ss << f.rdbuf();
+      return ss.str();
+    };
+    const std::string before = read_file(seqnums);
+    REQUIRE_FALSE(before.empty());
+    RawConnection c(port);
+    REQUIRE(c.connected());
+    REQUIRE(c.send(fix_message("98=0\001108=30\001141=Y\001553=acme\001554=wrong\001", "A", "ACME")));
+    const std::string reply = c.read_until_closed(5000, &closed);
+    CHECK(closed);
+    CHECK(reply.find("58=Logon rejected: invalid Username(553) or Password(554)") != std::string::npos);
+    CHECK(read_file(seqnums) == before);
   }
   {
     // A never-ending message is cut off at the parser bound.

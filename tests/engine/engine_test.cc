@@ -322,6 +322,14 @@ std::vector<Row> engine_rows() {
                   c.w.quote(kGamma, "BTC/USD", 0, "1");
                 },
                 [](ReferenceData& r) { r.limits.live_quotes_max = 2; }),
+      quote_row("quote: per-client live quotes limit (others unaffected)", qr(kAcme, "ETH/USD", '1', "1"),
+                R::kLiveQuotesLimit,
+                [](Ctx& c) {
+                  c.w.quote(kAcme, "BTC/USD", '1', "1");
+                  c.w.quote(kAcme, "BTC/USD", '2', "1");
+                  c.w.quote(kBeta, "BTC/USD", '1', "1");  // BETA still gets quotes at ACME's cap
+                },
+                [](ReferenceData& r) { r.limits.live_quotes_per_client_max = 2; }),
 
       // ---- quote requests: ExpireTime (gold 100 ms .. 60 s, silver .. 30 s, bronze .. 10 s)
       expire_row("quote: ExpireTime 99 ms ahead (too short)", qr(kAcme, "BTC/USD", '1', "1"), 99'000, false,

@@ -184,7 +184,15 @@ inline ReferenceData demo_reference_data() {
                ClientSpec{kBeta, "BETA", "Beta Markets Ltd", 1}, ClientSpec{kGamma, "GAMMA", "Gamma Treasury GmbH", 2}};
   // conf [engine]: price_age_max_ms, live_quotes_max, retired_quotes_max, cl_ord_ids_per_client_max,
   // md_min_interval_ms, md_subscriptions_per_client_max, md_symbols_per_request_max.
-  r.limits = EngineLimits{2000, 100000, 100000, 1000000, 250, 64, 16};
+  r.limits = EngineLimits{};  // named, so a new limit cannot shift the others
+  r.limits.price_age_max_ms = 2000;
+  r.limits.live_quotes_max = 100000;
+  r.limits.live_quotes_per_client_max = 100000;  // the whole book: per-client cap tested on its own
+  r.limits.retired_quotes_max = 100000;
+  r.limits.cl_ord_ids_per_client_max = 1000000;
+  r.limits.md_min_interval_ms = 250;
+  r.limits.md_subscriptions_per_client_max = 64;
+  r.limits.md_symbols_per_request_max = 16;
   r.index();
   return r;
 }
