@@ -579,8 +579,9 @@ namespace {
 // A raw TCP connection to the gateway, for input no FIX engine would send.
 class RawConnection {
  public:
-  explicit RawConnection(int port) {
+  explicit RawConnection(int port, int rcvbuf_bytes = 0) {
     fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (rcvbuf_bytes > 0) ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &rcvbuf_bytes, sizeof rcvbuf_bytes);
     sockaddr_in a{};
     a.sin_family = AF_INET;
     a.sin_port = htons(static_cast<uint16_t>(port));
@@ -902,4 +903,52 @@ TEST_CASE("streaming prices: snapshot, updates as the price moves, unsubscribe, 
   send_md_request(*beta, "TRD-1", '1', {"BTC/USD"}, "0", nullptr, "2");
   FIX::Message y5 = expect(*beta, "Y");
   CHECK(field(y5, 281) == "8");
+}
+
+TEST_CASE("a client that stops reading is cut off; everyone else keeps trading", "[e2e][slow]") {
+  const int port = gateway().port();
+  RawConnection slow(port, 4096);
+  REQUIRE(slow.connected());
+  REQUIRE(slow.send(fix_message("98=0\001108=30\001141=Y\001553=gamma\001554=gamma-demo-2026\001", "A", "GAMMA")));
+  // Subscribe to every instrument many times over, then never read.
+  const std::string syms = "146=8\00155=BTC/USD\00155=ETH/USD\00155=BTC/EUR\00155=ETH/BTC\00155=USDT/USD\001"
+                           "55=USDC/USD\00155=EUR/USD\00155=GBP/USD\001";
+  for (int i = 0; i < 60; ++i) {
+    std::string body = "262=S" + std::to_string(i) + "\001263=1\001264=0\001267=2\001269=0\001269=1\001" + syms;
+    std::string m = fix_message(body, "V", "GAMMA");
+    // fix_message numbers every message 1: patch the sequence number.
+    const std::string seq = "\00134=" + std::to_string(i + 2) + "\001";
+    m.replace(m.find("\00134=1\001"), 6, seq);
+    // BodyLength and CheckSum must follow the patched text.
+    const size_t body_start = m.find("\00135=") + 1;
+    const size_t cs_at = m.rfind("10=");
+    std::string b = m.substr(body_start, cs_at - body_start);
+    std::string head = "8=FIX.4.4\0019=" + std::to_string(b.size()) + "\001";
+    std::string whole = head + b;
+    unsigned sum = 0;
+    for (unsigned char ch : whole) sum += ch;
+    char cs[8];
+    std::snprintf(cs, sizeof cs, "%03u", sum % 256);
+    REQUIRE(slow.send(whole + "10=" + cs + "\001"));
+  }
+  // Meanwhile another client is answered as usual (every quote within kWaitMs), until the
+  // gateway has cut the slow one off (bounded: 30 s).
+  auto acme = logon(kAcme);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  bool cut = false;
+  int quotes = 0;
+  while (!cut && std::chrono::steady_clock::now() < deadline) {
+    const QuoteSeen q = get_quote(*acme, "BTC/USD", '1', "0.1");
+    CHECK_FALSE(q.offer.empty());
+    send_quote_cancel(*acme, q.quote_id, "1");  // stay below the per-client live-quote cap
+    CHECK(field(expect(*acme, "AI"), 297) == "1");
+    ++quotes;
+    cut = gateway().output().find("slow consumer") != std::string::npos;
+  }
+  INFO("quotes answered while the slow client was connected: " << quotes);
+  CHECK(cut);
+  // The slow connection was closed by the gateway (what it had buffered, then EOF).
+  bool closed = false;
+  slow.read_until_closed(10000, &closed);
+  CHECK(closed);
 }
