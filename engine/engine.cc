@@ -649,45 +649,34 @@ Result<Ok> Engine::execute_quoted(const NewOrderCmd& c, OrderId id, std::vector<
   const ExecId ack_exec(next_exec_id_++);
   const ExecId fill_exec(next_exec_id_++);
   const std::string& client_code = ref_.client(c.client).code;
-  JournalRecord acc;
-  acc.kind = RecordKind::kOrderAccepted;
-  acc.ts = t;
-  acc.client = client_code;
-  acc.quote_id = qid;
-  acc.order_id = id;
-  acc.exec_id = ack_exec;
-  acc.cl_ord_id = c.cl_ord_id;
-  acc.payload = canonical(Json{{"cl_ord_id", c.cl_ord_id},
-                     {"client", client_code},
-                     {"exec_id", ack_exec.value},
-                     {"instrument", inst->symbol},
-                     {"ord_type", char_text(c.ord_type)},
-                     {"order_id", id.value},
-                     {"price", px.value().value},
-                     {"qty", q.qty.value},
-                     {"quote_id", qid.value},
-                     {"side", side_name(*side)}});
+  // The two records share their indexed references and most of their payload.
+  auto order_record = [&](RecordKind kind, ExecId exec, Json* payload) {
+    JournalRecord r;
+    r.kind = kind;
+    r.ts = t;
+    r.client = client_code;
+    r.quote_id = qid;
+    r.order_id = id;
+    r.exec_id = exec;
+    r.cl_ord_id = c.cl_ord_id;
+    *payload = Json{{"cl_ord_id", c.cl_ord_id}, {"client", client_code}, {"exec_id", exec.value},
+                    {"instrument", inst->symbol}, {"order_id", id.value},     {"qty", q.qty.value},
+                    {"quote_id", qid.value},       {"side", side_name(*side)}};
+    return r;
+  };
+  Json acc_payload;
+  JournalRecord acc = order_record(RecordKind::kOrderAccepted, ack_exec, &acc_payload);
+  acc_payload["ord_type"] = char_text(c.ord_type);
+  acc_payload["price"] = px.value().value;
+  acc.payload = canonical(acc_payload);
   journal_.append(std::move(acc));
 
-  JournalRecord fill;
-  fill.kind = RecordKind::kFill;
-  fill.ts = t;
-  fill.client = client_code;
-  fill.quote_id = qid;
-  fill.order_id = id;
-  fill.exec_id = fill_exec;
-  fill.cl_ord_id = c.cl_ord_id;
-  fill.payload = canonical(Json{{"cl_ord_id", c.cl_ord_id},
-                      {"client", client_code},
-                      {"exec_id", fill_exec.value},
-                      {"fee", fee_amt.value().value},
-                      {"instrument", inst->symbol},
-                      {"notional", notional_amt.value().value},
-                      {"order_id", id.value},
-                      {"price", quoted->value},
-                      {"qty", q.qty.value},
-                      {"quote_id", qid.value},
-                      {"side", side_name(*side)}});
+  Json fill_payload;
+  JournalRecord fill = order_record(RecordKind::kFill, fill_exec, &fill_payload);
+  fill_payload["fee"] = fee_amt.value().value;
+  fill_payload["notional"] = notional_amt.value().value;
+  fill_payload["price"] = quoted->value;
+  fill.payload = canonical(fill_payload);
   ledger::TradeRow trade;
   trade.exec_id = fill_exec;
   trade.order_id = id;
