@@ -74,12 +74,8 @@ Status Engine::deposit(ClientId client, AssetId asset, Amount amount, const std:
   OTC_ASSERT(amount.value > 0);
   const AssetSpec& a = ref_.asset(asset);
   const ClientSpec& c = ref_.client(client);
-  std::vector<Transfer> t(1);
-  t[0].debit = external_accounts_[asset.value];
-  t[0].credit = client_accounts_[client.value][asset.value];
-  t[0].asset = asset;
-  t[0].asset_code = a.code;
-  t[0].amount = amount;
+  std::vector<Transfer> t{
+      ledger_.transfer(external_accounts_[asset.value], client_accounts_[client.value][asset.value], amount)};
   JournalRecord rec;
   rec.kind = RecordKind::kDeposit;
   rec.ts = now();
@@ -624,24 +620,17 @@ Result<Ok> Engine::execute_quoted(const NewOrderCmd& c, OrderId id, std::vector<
   const AccountId desk_quote = desk_accounts_[quote.id.value];
   std::vector<Transfer> transfers;
   transfers.reserve(3);
-  auto add = [&](AccountId debit, AccountId credit, const AssetSpec& a, Amount amount) {
-    if (amount.value == 0) return;
-    Transfer tr;
-    tr.debit = debit;
-    tr.credit = credit;
-    tr.asset = a.id;
-    tr.asset_code = a.code;
-    tr.amount = amount;
-    transfers.push_back(std::move(tr));
+  auto add = [&](AccountId debit, AccountId credit, Amount amount) {
+    if (amount.value != 0) transfers.push_back(ledger_.transfer(debit, credit, amount));
   };
   if (*side == Side::kBuy) {
-    add(desk_base, client_base, base, Amount(q.qty.value));
-    add(client_quote, desk_quote, quote, notional_amt.value());
+    add(desk_base, client_base, Amount(q.qty.value));
+    add(client_quote, desk_quote, notional_amt.value());
   } else {
-    add(client_base, desk_base, base, Amount(q.qty.value));
-    add(desk_quote, client_quote, quote, notional_amt.value());
+    add(client_base, desk_base, Amount(q.qty.value));
+    add(desk_quote, client_quote, notional_amt.value());
   }
-  add(client_quote, fee_accounts_[quote.id.value], quote, fee_amt.value());
+  add(client_quote, fee_accounts_[quote.id.value], fee_amt.value());
   Status funds = ledger_.check(transfers);
   if (!funds.ok()) return funds.reject();
 

@@ -113,7 +113,7 @@ class CoreImpl final : public Core, public EventSink {
   std::string check_logon(const std::string& comp_id, const std::string& username, const std::string& password,
                           bool has_username, bool has_password) const override {
     auto it = by_comp_id_.find(comp_id);
-    if (it == by_comp_id_.end()) return "Logon rejected: unknown SenderCompID '" + comp_id + "'";
+    if (it == by_comp_id_.end()) return "unknown SenderCompID '" + comp_id + "'";
     if (!has_username) return "Username(553) is required";
     if (!has_password) return "Password(554) is required";
     const SessionEntry& s = sessions_[it->second];

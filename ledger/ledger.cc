@@ -295,6 +295,20 @@ Status Ledger::post(std::vector<Transfer> transfers, JournalRecord record) {
   return Ok{};
 }
 
+Transfer Ledger::transfer(AccountId debit, AccountId credit, Amount amount) const {
+  const Account* d = account(debit);
+  const Account* c = account(credit);
+  OTC_ASSERT(d != nullptr && c != nullptr);
+  OTC_ASSERT(d->asset_code == c->asset_code);
+  Transfer t;
+  t.debit = debit;
+  t.credit = credit;
+  t.asset = d->asset;
+  t.asset_code = d->asset_code;
+  t.amount = amount;
+  return t;
+}
+
 Amount Ledger::balance(AccountId id) const {
   const auto it = accounts_.find(id.value);
   OTC_ASSERT(it != accounts_.end());

@@ -69,6 +69,9 @@ class Ledger {
 
   // REQUIRES: `id` is open.
   Amount balance(AccountId id) const;
+  // A transfer of `amount` from `debit` to `credit`, its asset taken from the accounts.
+  // REQUIRES: both accounts are open and hold the same asset (our bug otherwise).
+  Transfer transfer(AccountId debit, AccountId credit, Amount amount) const;
   const Account* account(AccountId id) const;
   std::vector<Account> accounts() const;
 

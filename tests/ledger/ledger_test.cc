@@ -50,15 +50,7 @@ struct Book {
   AccountId external(AssetId asset) { return open("EXTERNAL", asset, AccountPurpose::kExternal); }
 
   Transfer transfer(AccountId debit, AccountId credit, int64_t amount) const {
-    const Account* a = ledger.account(debit);
-    REQUIRE(a != nullptr);
-    Transfer t;
-    t.debit = debit;
-    t.credit = credit;
-    t.asset = a->asset;
-    t.asset_code = a->asset_code;
-    t.amount = Amount(amount);
-    return t;
+    return ledger.transfer(debit, credit, Amount(amount));
   }
 
   static JournalRecord record(RecordKind kind, const std::string& client) {

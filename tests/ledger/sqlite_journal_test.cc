@@ -96,15 +96,7 @@ JournalRecord record(RecordKind kind, const std::string& client) {
 }
 
 Transfer transfer(const Ledger& l, AccountId debit, AccountId credit, int64_t amount) {
-  const Account* a = l.account(debit);
-  REQUIRE(a != nullptr);
-  Transfer t;
-  t.debit = debit;
-  t.credit = credit;
-  t.asset = a->asset;
-  t.asset_code = a->asset_code;
-  t.amount = Amount(amount);
-  return t;
+  return l.transfer(debit, credit, Amount(amount));
 }
 
 // Accounts and ids of the scenario the tests share.
