@@ -1,7 +1,7 @@
 // common/reject.h: the one list of reasons for which we turn a request down.
 //
 // Numbers are grouped by pipeline stage (1xxx request shape and reference data,
-// 2xxx pre-trade risk, 3xxx RFQ book, 4xxx market data, 9xxx system) and are stable: they appear in
+// 2xxx pre-trade risk, 3xxx RFQ book, 4xxx market data, 5xxx open orders, 9xxx system) and are stable: they appear in
 // FIX Text(58), in the journal and in counterparties' certification scripts.
 // Persisted: never renumber, never reuse a retired number.
 #pragma once
@@ -32,11 +32,22 @@ enum class RejectReason : uint16_t {
   kClOrdIdInvalid = 1018,
   kQuoteReqIdInvalid = 1019,
   kClOrdIdLimit = 1020,
+  kUnsupportedTimeInForce = 1021,
+  kExpireTimeInvalid = 1022,
+  kFieldNotAllowed = 1023,
+  kSlippageInvalid = 1024,
   // 2xxx: pre-trade risk.
   kInsufficientFunds = 2001,
   kNotionalOverflow = 2002,
   kBalanceOverflow = 2003,
   kNotionalTooSmall = 2004,
+  kSlippageExceeded = 2005,
+  kOrderNotionalLimit = 2006,
+  kOpenOrdersLimit = 2007,
+  kDailyNotionalLimit = 2008,
+  kPositionLimit = 2009,
+  kSelfTrade = 2010,
+  kFillOrKillUnfillable = 2011,
   // 3xxx: RFQ book.
   kUnknownQuote = 3001,
   kQuoteOfOtherClient = 3002,
@@ -62,6 +73,13 @@ enum class RejectReason : uint16_t {
   kMdUnsupportedEntryType = 4007,
   kMdSubscriptionsLimit = 4008,
   kMdTooManySymbols = 4009,
+  // 5xxx: open orders (cancel, replace, status).
+  kUnknownOrder = 5001,
+  kOrderNotOpen = 5002,
+  kOrderMismatch = 5003,
+  kReplaceQtyNotAboveFilled = 5004,
+  kReplaceUnsupported = 5005,
+  kOrderBookFull = 5006,
   // 9xxx: system state.
   kEngineBusy = 9001,
   kJournalHalted = 9002,

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/decimal.h"
+#include "engine/engine_detail.h"
 #include "engine/pricing.h"
 
 namespace otc::engine {
@@ -13,27 +14,8 @@ using ledger::AccountPurpose;
 using ledger::JournalRecord;
 using ledger::RecordKind;
 using ledger::Transfer;
-using Json = nlohmann::json;  // std::map-backed: keys come out sorted (canonical form)
 
-namespace {
-
-constexpr const char* kDeskOwner = "DESK";
-constexpr const char* kFeeOwner = "FEES";
-constexpr const char* kExternalOwner = "EXTERNAL";
-
-std::optional<Side> side_from_char(char c) {
-  if (c == '1') return Side::kBuy;
-  if (c == '2') return Side::kSell;
-  return std::nullopt;
-}
-
-std::string char_text(char c) { return c == 0 ? std::string() : std::string(1, c); }
-
-// Canonical payload text. Client-supplied strings may hold invalid UTF-8: replaced
-// (U+FFFD), never thrown, so no exception leaves the engine.
-std::string canonical(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
-
-}  // namespace
+using namespace detail;
 
 Engine::Engine(const ReferenceData& ref, const Clock& clock, ledger::Ledger& ledger, ledger::Journal& journal)
     : ref_(ref),
@@ -43,7 +25,11 @@ Engine::Engine(const ReferenceData& ref, const Clock& clock, ledger::Ledger& led
       rfq_(ref.limits.live_quotes_max, ref.limits.retired_quotes_max),
       refs_(ref.instruments.size()),
       cl_ord_ids_(ref.clients.size()),
-      md_subs_per_client_(ref.clients.size(), 0) {}
+      md_subs_per_client_(ref.clients.size(), 0),
+      order_by_cl_ord_id_(ref.clients.size()),
+      open_by_client_(ref.clients.size()),
+      books_(ref.instruments.size()),
+      daily_(ref.clients.size()) {}
 
 Status Engine::start(const ledger::RecoveredState& state) {
   next_quote_id_ = state.last_quote_id.value + 1;
@@ -56,18 +42,20 @@ Status Engine::start(const ledger::RecoveredState& state) {
   }
   const TimeUs t = now();
   client_accounts_.assign(ref_.clients.size(), std::vector<AccountId>(ref_.assets.size()));
+  held_accounts_.assign(ref_.clients.size(), std::vector<AccountId>(ref_.assets.size()));
   desk_accounts_.resize(ref_.assets.size());
   fee_accounts_.resize(ref_.assets.size());
   external_accounts_.resize(ref_.assets.size());
   for (const AssetSpec& a : ref_.assets) {
     for (const ClientSpec& c : ref_.clients) {
       client_accounts_[c.id.value][a.id.value] = ledger_.open(c.code, a.id, a.code, AccountPurpose::kClientAvailable, t);
+      held_accounts_[c.id.value][a.id.value] = ledger_.open(c.code, a.id, a.code, AccountPurpose::kClientHeld, t);
     }
     desk_accounts_[a.id.value] = ledger_.open(kDeskOwner, a.id, a.code, AccountPurpose::kDeskInventory, t);
     fee_accounts_[a.id.value] = ledger_.open(kFeeOwner, a.id, a.code, AccountPurpose::kFeeIncome, t);
     external_accounts_[a.id.value] = ledger_.open(kExternalOwner, a.id, a.code, AccountPurpose::kExternal, t);
   }
-  return Ok{};
+  return restore_orders(state);
 }
 
 Status Engine::deposit(ClientId client, AssetId asset, Amount amount, const std::string& reference) {
@@ -87,32 +75,45 @@ Status Engine::deposit(ClientId client, AssetId asset, Amount amount, const std:
 std::optional<PriceTick> Engine::reference(InstrumentId inst) const { return refs_.at(inst.value); }
 
 void Engine::handle(const Command& cmd, std::vector<Event>* out) {
+  // An order never trades at or after its expiry: due expiries are done before anything
+  // that could execute, not only on the timer.
+  if (!std::holds_alternative<TimerCmd>(cmd)) expire_orders(out);
   if (const auto* q = std::get_if<QuoteRequestCmd>(&cmd)) {
     on_quote_request(*q, out);
   } else if (const auto* o = std::get_if<NewOrderCmd>(&cmd)) {
     on_new_order(*o, out);
   } else if (const auto* p = std::get_if<PriceTickCmd>(&cmd)) {
-    on_price_tick(*p);
+    on_price_tick(*p, out);
   } else if (const auto* x = std::get_if<QuoteCancelCmd>(&cmd)) {
     on_quote_cancel(*x, out);
   } else if (const auto* m = std::get_if<MarketDataRequestCmd>(&cmd)) {
     on_market_data_request(*m, out);
   } else if (const auto* e = std::get_if<SessionEndedCmd>(&cmd)) {
-    on_session_ended(*e);
+    on_session_ended(*e, out);
+  } else if (const auto* f = std::get_if<CancelOrderCmd>(&cmd)) {
+    on_cancel_order(*f, out);
+  } else if (const auto* g = std::get_if<ReplaceOrderCmd>(&cmd)) {
+    on_replace_order(*g, out);
+  } else if (const auto* h = std::get_if<OrderStatusCmd>(&cmd)) {
+    on_order_status(*h, out);
   } else {
-    on_timer();
+    on_timer(out);
     flush_market_data(out);
   }
 }
 
-void Engine::on_price_tick(const PriceTickCmd& c) {
+void Engine::on_price_tick(const PriceTickCmd& c, std::vector<Event>* out) {
   OTC_ASSERT(c.tick.instrument.value < refs_.size());
   OTC_ASSERT(c.tick.mid.value > 0);
   refs_[c.tick.instrument.value] = c.tick;
   mark_market_data_dirty(c.tick.instrument);
+  match_resting(c.tick.instrument, out);
 }
 
-void Engine::on_timer() { rfq_.expire(now()); }
+void Engine::on_timer(std::vector<Event>* out) {
+  rfq_.expire(now());
+  expire_orders(out);
+}
 
 // ---- Quote requests -------------------------------------------------------------
 
@@ -380,8 +381,15 @@ void Engine::flush_market_data(std::vector<Event>* out) {
   }
 }
 
-void Engine::on_session_ended(const SessionEndedCmd& c) {
+void Engine::on_session_ended(const SessionEndedCmd& c, std::vector<Event>* out) {
   OTC_ASSERT(c.client.value < ref_.clients.size());
+  if (ref_.client(c.client).cancel_on_disconnect && !journal_.halted()) {
+    const std::set<uint64_t> open = open_by_client_[c.client.value];  // copy: closing edits it
+    for (uint64_t id : open) {
+      Order& o = orders_.at(id);
+      close_order(o, RecordKind::kOrderCanceled, ExecKind::kCanceled, o.cl_ord_id, "", "canceled on disconnect", out);
+    }
+  }
   for (auto it = md_subs_.begin(); it != md_subs_.end();) {
     if (it->first.first == c.client.value) {
       it = md_subs_.erase(it);
@@ -527,195 +535,6 @@ void Engine::reject_order(const NewOrderCmd& c, OrderId id, Reject r, std::vecto
   journal_.append(std::move(rec));
   out->push_back(OrderRejectedEvent{c.client, id, exec, c.cl_ord_id, c.symbol, c.side, c.ord_type, c.qty_text,
                                     c.price_text, std::move(r), t});
-}
-
-void Engine::on_new_order(const NewOrderCmd& c, std::vector<Event>* out) {
-  OTC_ASSERT(c.client.value < ref_.clients.size());
-  if (journal_.halted()) {
-    out->push_back(OrderNotTakenEvent{c.client, c.cl_ord_id,
-                                      make_reject(RejectReason::kJournalHalted, "journal halted"), now()});
-    return;
-  }
-  const OrderId id(next_order_id_++);
-  auto& seen = cl_ord_ids_[c.client.value];
-  if (c.cl_ord_id.empty() || c.cl_ord_id.size() > kClOrdIdLengthMax) {
-    return reject_order(c, id, make_reject(RejectReason::kClOrdIdInvalid,
-                                           "ClOrdID must be 1.." + std::to_string(kClOrdIdLengthMax) + " characters"),
-                        out);
-  }
-  if (seen.count(c.cl_ord_id) != 0) {
-    return reject_order(c, id, make_reject(RejectReason::kDuplicateClOrdId, "ClOrdID '" + c.cl_ord_id + "' was already used"),
-                        out);
-  }
-  if (seen.size() >= ref_.limits.cl_ord_ids_per_client_max) {
-    return reject_order(c, id, make_reject(RejectReason::kClOrdIdLimit,
-                                           "this client has used " + std::to_string(seen.size()) + " ClOrdIDs (limit)"),
-                        out);
-  }
-  seen.insert(c.cl_ord_id);
-
-  Result<Ok> r = execute_quoted(c, id, out);
-  if (!r.ok()) reject_order(c, id, r.reject(), out);
-}
-
-Result<Ok> Engine::execute_quoted(const NewOrderCmd& c, OrderId id, std::vector<Event>* out) {
-  if (c.ord_type != 'D') {
-    return make_reject(RejectReason::kUnsupportedOrdType,
-                       "OrdType '" + char_text(c.ord_type) + "' not supported; send D (previously quoted)");
-  }
-  const std::optional<Side> side = side_from_char(c.side);
-  if (!side) {
-    return make_reject(RejectReason::kUnsupportedSide,
-                       "Side '" + char_text(c.side) + "' not supported; send 1 (buy) or 2 (sell)");
-  }
-  const InstrumentSpec* inst = ref_.find_instrument(c.symbol);
-  if (inst == nullptr) return make_reject(RejectReason::kUnknownInstrument, "unknown instrument '" + c.symbol + "'");
-  if (c.qty_text.empty()) return make_reject(RejectReason::kMissingField, "OrderQty is required");
-  Result<Qty> qty = parse_qty(ref_, *inst, c.qty_text);
-  if (!qty.ok()) return qty.reject();
-  if (c.price_text.empty()) return make_reject(RejectReason::kMissingField, "Price is required for OrdType D");
-  Result<Price> px = parse_price(*inst, c.price_text);
-  if (!px.ok()) return px.reject();
-  if (c.quote_id.empty()) return make_reject(RejectReason::kMissingField, "QuoteID is required for OrdType D");
-  QuoteId qid;
-  if (!parse_quote_id(c.quote_id, &qid)) return make_reject(RejectReason::kUnknownQuote, "unknown QuoteID " + c.quote_id);
-
-  const TimeUs t = now();
-  Result<const Quote*> found = rfq_.executable(qid, c.client, t);
-  if (!found.ok()) return found.reject();
-  const Quote& q = *found.value();
-  if (q.instrument != inst->id) {
-    return make_reject(RejectReason::kQuoteInstrumentMismatch,
-                       "quote " + c.quote_id + " is for " + ref_.instrument(q.instrument).symbol + ", not " + c.symbol);
-  }
-  const std::optional<Price> quoted = q.price_for(*side);
-  if (!quoted) {
-    return make_reject(RejectReason::kQuoteSideMismatch,
-                       "quote " + c.quote_id + " has no price for a client " + side_name(*side));
-  }
-  if (qty.value() != q.qty) {
-    return make_reject(RejectReason::kQuoteQtyMismatch, "OrderQty " + c.qty_text + " differs from the quoted " +
-                                                            format_qty(ref_, *inst, q.qty));
-  }
-  if (px.value() != *quoted) {
-    return make_reject(RejectReason::kQuotePriceMismatch,
-                       "Price " + c.price_text + " differs from the quoted " + format_price(*inst, *quoted));
-  }
-
-  // Funds and postings. Client buys: base desk->client, quote client->desk (+fee).
-  const TierSpec& tier = ref_.tier_of(c.client);
-  Result<Amount> notional_amt = notional(ref_, *inst, q.qty, *quoted, *side);
-  if (!notional_amt.ok()) return notional_amt.reject();
-  if (notional_amt.value().value == 0) {
-    return make_reject(RejectReason::kNotionalTooSmall, "notional of " + c.qty_text + " at " + c.price_text +
-                                                            " rounds to zero " + ref_.asset(inst->quote).code);
-  }
-  Result<Amount> fee_amt = fee(tier, notional_amt.value());
-  if (!fee_amt.ok()) return fee_amt.reject();
-  const AssetSpec& base = ref_.asset(inst->base);
-  const AssetSpec& quote = ref_.asset(inst->quote);
-  const AccountId client_base = client_accounts_[c.client.value][base.id.value];
-  const AccountId client_quote = client_accounts_[c.client.value][quote.id.value];
-  const AccountId desk_base = desk_accounts_[base.id.value];
-  const AccountId desk_quote = desk_accounts_[quote.id.value];
-  std::vector<Transfer> transfers;
-  transfers.reserve(3);
-  auto add = [&](AccountId debit, AccountId credit, Amount amount) {
-    if (amount.value != 0) transfers.push_back(ledger_.transfer(debit, credit, amount));
-  };
-  if (*side == Side::kBuy) {
-    add(desk_base, client_base, Amount(q.qty.value));
-    add(client_quote, desk_quote, notional_amt.value());
-  } else {
-    add(client_base, desk_base, Amount(q.qty.value));
-    add(desk_quote, client_quote, notional_amt.value());
-  }
-  add(client_quote, fee_accounts_[quote.id.value], fee_amt.value());
-  Status funds = ledger_.check(transfers);
-  if (!funds.ok()) return funds.reject();
-
-  // Accepted, then filled in full at the quoted price, in this same journal batch.
-  const ExecId ack_exec(next_exec_id_++);
-  const ExecId fill_exec(next_exec_id_++);
-  const std::string& client_code = ref_.client(c.client).code;
-  // The two records share their indexed references and most of their payload.
-  auto order_record = [&](RecordKind kind, ExecId exec, Json* payload) {
-    JournalRecord r;
-    r.kind = kind;
-    r.ts = t;
-    r.client = client_code;
-    r.quote_id = qid;
-    r.order_id = id;
-    r.exec_id = exec;
-    r.cl_ord_id = c.cl_ord_id;
-    *payload = Json{{"cl_ord_id", c.cl_ord_id}, {"client", client_code}, {"exec_id", exec.value},
-                    {"instrument", inst->symbol}, {"order_id", id.value},     {"qty", q.qty.value},
-                    {"quote_id", qid.value},       {"side", side_name(*side)}};
-    return r;
-  };
-  Json acc_payload;
-  JournalRecord acc = order_record(RecordKind::kOrderAccepted, ack_exec, &acc_payload);
-  acc_payload["ord_type"] = char_text(c.ord_type);
-  acc_payload["price"] = px.value().value;
-  acc.payload = canonical(acc_payload);
-  journal_.append(std::move(acc));
-
-  Json fill_payload;
-  JournalRecord fill = order_record(RecordKind::kFill, fill_exec, &fill_payload);
-  fill_payload["fee"] = fee_amt.value().value;
-  fill_payload["notional"] = notional_amt.value().value;
-  fill_payload["price"] = quoted->value;
-  fill.payload = canonical(fill_payload);
-  ledger::TradeRow trade;
-  trade.exec_id = fill_exec;
-  trade.order_id = id;
-  trade.quote_id = qid;
-  trade.client = client_code;
-  trade.cl_ord_id = c.cl_ord_id;
-  trade.instrument = inst->symbol;
-  trade.side = *side;
-  trade.qty = q.qty;
-  trade.price = *quoted;
-  trade.qty_text = format_qty(ref_, *inst, q.qty);
-  trade.price_text = format_price(*inst, *quoted);
-  trade.notional = notional_amt.value();
-  trade.fee = fee_amt.value();
-  fill.trade = std::move(trade);
-  Status posted = ledger_.post(std::move(transfers), std::move(fill));
-  // check() passed on the same state on this thread: a failure here is our bug.
-  OTC_ASSERT(posted.ok());
-  if (!posted.ok()) return posted.reject();
-
-  out->push_back(OrderAcceptedEvent{c.client, id, ack_exec, c.cl_ord_id, inst->id, *side, c.ord_type, q.qty,
-                                    px.value(), t});
-  FilledEvent f;
-  f.client = c.client;
-  f.order_id = id;
-  f.exec_id = fill_exec;
-  f.cl_ord_id = c.cl_ord_id;
-  f.instrument = inst->id;
-  f.side = *side;
-  f.ord_type = c.ord_type;
-  f.quote_id = qid;
-  f.order_qty = q.qty;
-  f.order_price = px.value();
-  f.last_qty = q.qty;
-  f.last_px = *quoted;
-  f.cum_qty = q.qty;
-  f.leaves_qty = Qty(0);
-  f.avg_px = *quoted;
-  f.notional = notional_amt.value();
-  f.fee = fee_amt.value();
-  f.ts = t;
-  OTC_ASSERT(f.cum_qty.value <= f.order_qty.value);
-  out->push_back(std::move(f));
-  // Last: `q` refers into the book and dies here (single use).
-  rfq_.mark_executed(qid);
-  // The desk's positions in both assets moved: so may every ladder skewed by either.
-  for (const InstrumentSpec& other : ref_.instruments) {
-    if (other.base == inst->base || other.base == inst->quote) mark_market_data_dirty(other.id);
-  }
-  return Ok{};
 }
 
 }  // namespace otc::engine

@@ -127,10 +127,15 @@ Result<TwoWayPrice> price_for(const ReferenceData& ref, const InstrumentSpec& in
 
 Result<Amount> notional(const ReferenceData& ref, const InstrumentSpec& inst, Qty qty, Price px, Side client_side) {
   OTC_ASSERT(qty.value >= 0 && px.value >= 0);
+  return notional_of_value(ref, inst, static_cast<__int128>(qty.value) * static_cast<__int128>(px.value), client_side);
+}
+
+Result<Amount> notional_of_value(const ReferenceData& ref, const InstrumentSpec& inst, __int128 product,
+                                 Side client_side) {
+  OTC_ASSERT(product >= 0);
   const int base_dec = ref.asset(inst.base).decimals;
   const int quote_dec = ref.asset(inst.quote).decimals;
   const int e = base_dec + inst.price_decimals - quote_dec;
-  const __int128 product = static_cast<__int128>(qty.value) * static_cast<__int128>(px.value);
   __int128 result;
   if (e >= 0) {
     const __int128 d = pow10_i128(e);

@@ -54,6 +54,10 @@ Result<TwoWayPrice> price_for(const ReferenceData& ref, const InstrumentSpec& in
 // qty * price in quote-asset minor units, rounded as documented above.
 Result<Amount> notional(const ReferenceData& ref, const InstrumentSpec& inst, Qty qty, Price px, Side client_side);
 
+// The same for an exact value in (base minor unit x price unit), e.g. a sum of fills.
+Result<Amount> notional_of_value(const ReferenceData& ref, const InstrumentSpec& inst, __int128 value,
+                                 Side client_side);
+
 // Fee on `notional` for the tier, rounded up.
 Result<Amount> fee(const TierSpec& tier, Amount notional);
 

@@ -70,6 +70,7 @@ struct TierSpec {
   int64_t fee_cbps = 0;                                      // on notional, in quote asset
   int64_t quote_ttl_ms = 0;       // when the client asks for no ExpireTime
   int64_t quote_ttl_max_ms = 0;   // the longest a client may ask for
+  int64_t slippage_cbps = 0;      // market orders: default tolerance from the reference mid
 
   int64_t half_spread_for(InstrumentId i) const {
     auto it = half_spread_by_instrument_cbps.find(i.value);
@@ -77,11 +78,23 @@ struct TierSpec {
   }
 };
 
+// Pre-trade limits of one client. Notionals are in the engine's reference asset
+// (EngineLimits::reference_asset) minor units; absent = no limit.
+struct ClientLimits {
+  std::optional<Amount> order_notional_max;
+  std::optional<size_t> open_orders_max;
+  std::optional<Amount> daily_notional_max;      // traded per UTC day, plus open orders
+  std::unordered_map<uint16_t, Amount> position_max;  // by asset: holding + open buys may not exceed
+  std::unordered_map<uint16_t, Amount> credit;        // by asset: how far available may go below zero
+};
+
 struct ClientSpec {
   ClientId id;
   std::string code;        // our client id, "ACME"; also the ledger owner
   std::string legal_name;
   uint32_t tier = 0;
+  bool cancel_on_disconnect = false;  // resting orders canceled when the session ends
+  ClientLimits limits;
 };
 
 struct EngineLimits {
@@ -93,6 +106,11 @@ struct EngineLimits {
   int64_t md_min_interval_ms = 250;          // at most one update per subscription and instrument per interval
   size_t md_subscriptions_per_client_max = 64;
   size_t md_symbols_per_request_max = 16;
+  AssetId reference_asset;                   // currency of notional limits (USD)
+  int64_t day_end_utc_minutes = 0;           // Day orders expire at this UTC time of day
+  size_t open_orders_max = 100000;           // resting orders, whole book
+  size_t retired_orders_max = 100000;        // closed orders remembered for status/cancel rejects
+  int64_t slippage_max_cbps = 100'000;       // the largest tolerance an order may ask for (10%)
 };
 
 class ReferenceData {

@@ -20,7 +20,12 @@ Runner::~Runner() { stop(); }
 
 void Runner::start() {
   OTC_ASSERT(!thread_.joinable());
-  feed_prices(clock_.now());
+  // The first prices may already reach resting orders rebuilt from the journal: their
+  // fills are committed and delivered like any batch's.
+  std::vector<Command> none;
+  std::vector<Event> events;
+  feed_prices(clock_.now(), &events);
+  process(none, events);
   thread_ = std::thread([this] { run(); });
 }
 
@@ -63,11 +68,9 @@ size_t Runner::queue_depth() const {
   return queue_.size();
 }
 
-void Runner::feed_prices(TimeUs now) {
+void Runner::feed_prices(TimeUs now, std::vector<Event>* events) {
   if (feed_ == nullptr) return;
-  std::vector<Event> none;
-  for (const PriceTick& t : feed_->step(now)) engine_.handle(PriceTickCmd{t}, &none);
-  OTC_ASSERT(none.empty());
+  for (const PriceTick& t : feed_->step(now)) engine_.handle(PriceTickCmd{t}, events);
 }
 
 void Runner::run() {
@@ -93,7 +96,7 @@ void Runner::run() {
     const auto steady_now = Steady::now();
     events.clear();
     if (steady_now >= next_feed) {
-      feed_prices(clock_.now());
+      feed_prices(clock_.now(), &events);  // resting orders the new prices reach fill
       next_feed = steady_now + feed_every;
     }
     if (steady_now >= next_timer) {
@@ -136,19 +139,30 @@ void Runner::rewrite_as_halted(std::vector<Event>& events) const {
       const char side = q->side ? (*q->side == Side::kBuy ? '1' : '2') : 0;
       out.push_back(QuoteRejectedEvent{q->client, q->quote_req_id, inst.symbol, side, format_qty(ref_, inst, q->qty),
                                        halted, q->ts});
-    } else if (auto* a = std::get_if<OrderAcceptedEvent>(&e)) {
-      // Its OrderID/ExecIDs never became durable: they must not be told to anyone.
-      out.push_back(OrderNotTakenEvent{a->client, a->cl_ord_id, halted, a->ts});
+    } else if (auto* x = std::get_if<ExecReportEvent>(&e)) {
+      // Its OrderID/ExecIDs never became durable: they must not be told to anyone. The
+      // request that caused it gets one answer; fills, and cancels the engine made on
+      // its own (IOC remainder, expiry, price moves), vanish: they never happened.
+      if (x->kind == ExecKind::kNew) {
+        out.push_back(OrderNotTakenEvent{x->order.client, x->order.cl_ord_id, 'D', halted, x->ts});
+      } else if (x->kind == ExecKind::kReplaced) {
+        out.push_back(OrderNotTakenEvent{x->order.client, x->order.cl_ord_id, 'G', halted, x->ts});
+      } else if (x->kind == ExecKind::kCanceled && !x->order.orig_cl_ord_id.empty() && x->text.empty()) {
+        out.push_back(OrderNotTakenEvent{x->order.client, x->order.cl_ord_id, 'F', halted, x->ts});
+      } else if (x->kind == ExecKind::kStatus) {
+        // A status read from memory may show the batch's lost changes: not told either.
+        out.push_back(OrderNotTakenEvent{x->order.client, x->request_id, 'H', halted, x->ts});
+      }
     } else if (auto* r = std::get_if<OrderRejectedEvent>(&e)) {
-      out.push_back(OrderNotTakenEvent{r->client, r->cl_ord_id, halted, r->ts});
-    } else if (auto* x = std::get_if<QuoteCancelAnsweredEvent>(&e)) {
+      out.push_back(OrderNotTakenEvent{r->client, r->cl_ord_id, r->exec_type == 'I' ? 'H' : 'D', halted, r->ts});
+    } else if (auto* c = std::get_if<CancelRejectedEvent>(&e)) {
+      out.push_back(OrderNotTakenEvent{c->client, c->cl_ord_id, c->response_to == '2' ? 'G' : 'F', halted, c->ts});
+    } else if (auto* qc = std::get_if<QuoteCancelAnsweredEvent>(&e)) {
       // The withdrawal was never made durable: report that nothing was canceled.
-      QuoteCancelAnsweredEvent r = *x;
-      r.canceled = 0;
-      r.reject = halted;
-      out.push_back(std::move(r));
-    } else if (std::holds_alternative<FilledEvent>(e)) {
-      // The order's one answer is the OrderNotTaken above: the fill never became durable.
+      QuoteCancelAnsweredEvent answer = *qc;
+      answer.canceled = 0;
+      answer.reject = halted;
+      out.push_back(std::move(answer));
     } else {
       out.push_back(std::move(e));
     }

@@ -68,7 +68,7 @@ class Runner {
 
  private:
   void run();
-  void feed_prices(TimeUs now);
+  void feed_prices(TimeUs now, std::vector<Event>* events);
   // Handles `batch` after what this round already put in `events` (timer), commits once,
   // then delivers everything.
   void process(std::vector<Command>& batch, std::vector<Event>& events);

@@ -50,15 +50,53 @@ struct QuoteCancelMsg {
   int cancel_type = -1;     // QuoteCancelType(298): -1 absent, -2 not a small integer
 };
 
+// NewOrderSingle(D). Every field as sent ("" / 0 when absent): the engine checks them all.
 struct NewOrderMsg {
   std::string client_code;
   std::string cl_ord_id;
   std::string symbol;
   char side = 0;
-  char ord_type = 0;
+  char ord_type = 0;        // '1' market, '2' limit, 'D' previously quoted (others refused by the engine)
   std::string order_qty;
   std::string price;        // "" when absent
   std::string quote_id;     // "" when absent
+  char tif = 0;             // TimeInForce(59), 0 when absent
+  std::string expire_time;  // ExpireTime(126) as sent, "" when absent
+  std::string expire_date;  // ExpireDate(432) as sent, "" when absent
+  std::string slippage_bps; // MaxSlippageBps(20001) as sent, "" when absent
+};
+
+// OrderCancelRequest(F).
+struct CancelOrderMsg {
+  std::string client_code;
+  std::string cl_ord_id;       // the cancel's own ClOrdID(11)
+  std::string orig_cl_ord_id;  // OrigClOrdID(41): the order's current ClOrdID
+  std::string order_id;        // OrderID(37), "" when absent
+  std::string symbol;          // "" when absent
+  char side = 0;
+};
+
+// OrderCancelReplaceRequest(G).
+struct ReplaceOrderMsg {
+  std::string client_code;
+  std::string cl_ord_id;
+  std::string orig_cl_ord_id;
+  std::string order_id;        // "" when absent
+  std::string symbol;          // "" when absent
+  char side = 0;
+  char ord_type = 0;
+  char tif = 0;                // 0 when absent
+  std::string order_qty;       // "" when absent
+  std::string price;           // "" when absent
+};
+
+// OrderStatusRequest(H).
+struct OrderStatusMsg {
+  std::string client_code;
+  std::string cl_ord_id;       // the order's ClOrdID
+  std::string order_id;        // "" when absent
+  std::string symbol;          // "" when absent
+  char side = 0;
 };
 
 struct QuoteOut {
@@ -119,9 +157,10 @@ struct QuoteRejectOut {
 
 struct ExecReportOut {
   std::string client_code;
-  std::string order_id;
-  std::string exec_id;
+  std::string order_id;     // "NONE" for the status answer about an unknown order
+  std::string exec_id;      // "0" for a status answer (not a state change)
   std::string cl_ord_id;
+  std::string orig_cl_ord_id;  // "" when absent (set after a cancel/replace)
   char exec_type = '0';
   char ord_status = '0';
   std::string symbol;
@@ -129,6 +168,8 @@ struct ExecReportOut {
   char ord_type = 0;        // 0 when unknown
   std::string order_qty;    // "" when unknown (reject of an unparsable quantity)
   std::string price;        // "" when absent
+  char tif = 0;             // TimeInForce(59), 0 when absent
+  std::string expire_time;  // ExpireTime(126), FIX UTCTimestamp, "" when absent
   std::string last_qty;     // "" unless a fill
   std::string last_px;
   std::string cum_qty;
@@ -139,10 +180,22 @@ struct ExecReportOut {
   std::string transact_time;
 };
 
+// OrderCancelReject(9): a refused cancel or replace.
+struct CancelRejectOut {
+  std::string client_code;
+  std::string order_id;      // "NONE" when the order is unknown
+  std::string cl_ord_id;
+  std::string orig_cl_ord_id;
+  char ord_status = '8';     // the order's OrdStatus(39); '8' when the order is unknown
+  char response_to = '1';    // CxlRejResponseTo(434): '1' cancel, '2' replace
+  int cxl_rej_reason = 99;   // CxlRejReason(102)
+  std::string text;          // "<our code> <name>: detail"
+};
+
 // BusinessMessageReject(j) for a request the engine could not take (journal halted).
 struct BusinessRejectOut {
   std::string client_code;
-  std::string ref_msg_type;  // "D"
+  std::string ref_msg_type;  // "D", "F", "G" or "H"
   std::string ref_id;        // the ClOrdID
   int reason = 4;            // BusinessRejectReason(380): 4 = application not available
   std::string text;
@@ -154,6 +207,7 @@ class Outbound {
   virtual void send_quote(const QuoteOut& q) = 0;
   virtual void send_quote_reject(const QuoteRejectOut& r) = 0;
   virtual void send_exec_report(const ExecReportOut& e) = 0;
+  virtual void send_cancel_reject(const CancelRejectOut& r) = 0;
   virtual void send_business_reject(const BusinessRejectOut& b) = 0;
   virtual void send_quote_status(const QuoteStatusOut& s) = 0;
   virtual void send_market_data(const MarketDataOut& m) = 0;
@@ -180,9 +234,16 @@ class Core {
   // or stopping); *why then says so, and the caller answers the client with it.
   virtual bool submit_quote_request(const QuoteRequestMsg& m, std::string* why) = 0;
   virtual bool submit_new_order(const NewOrderMsg& m, std::string* why) = 0;
+  virtual bool submit_cancel_order(const CancelOrderMsg& m, std::string* why) = 0;
+  virtual bool submit_replace_order(const ReplaceOrderMsg& m, std::string* why) = 0;
+  virtual bool submit_order_status(const OrderStatusMsg& m, std::string* why) = 0;
   virtual bool submit_quote_cancel(const QuoteCancelMsg& m, std::string* why) = 0;
   virtual bool submit_market_data_request(const MarketDataRequestMsg& m, std::string* why) = 0;
-  // The client's session ended: its streaming subscriptions end (best effort when busy).
+  // The client's session ended (logout or drop): its streaming subscriptions end, and its
+  // resting orders are canceled when it is configured cancel-on-disconnect. Never lost to
+  // a full queue (only refused while the engine stops). The ExecutionReports that follow
+  // go to a session that is no longer logged on: QuickFIX stores them for resend
+  // (FixApp::send_to).
   virtual void session_ended(const std::string& client_code) = 0;
 
   virtual const std::vector<SessionEntry>& sessions() const = 0;

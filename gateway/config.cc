@@ -4,6 +4,7 @@
 #include <initializer_list>
 #include <string_view>
 #include <set>
+#include <unordered_map>
 #include <toml++/toml.h>
 
 #include "common/decimal.h"
@@ -14,6 +15,8 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr size_t kMdLadderSizesMax = 10;
+constexpr int64_t kSlippageMaxBoundCbps = 100'000;  // engine.slippage_max_bps may not exceed 1000 bps (10%)
+constexpr int64_t kOrdersMax = 1 << 24;             // bound of open_orders_max and retired_orders_max
 
 // Thrown only inside this file and caught in load_config: config errors abort the load.
 struct ConfigError {
@@ -80,6 +83,13 @@ int64_t integer_or(const toml::table& t, const std::string& key, const std::stri
   return integer(t, key, where, lo, hi);
 }
 
+bool boolean_or(const toml::table& t, const std::string& key, const std::string& where, bool dflt) {
+  if (!t.contains(key)) return dflt;
+  auto v = t[key].value_exact<bool>();
+  if (!v) fail(join(where, key), "not a boolean (true or false)");
+  return *v;
+}
+
 // A decimal string at `scale`, exactly (no rounding), optionally > 0.
 int64_t decimal(const std::string& text, int scale, const std::string& where, bool positive) {
   int64_t v = 0;
@@ -95,6 +105,33 @@ int64_t decimal(const std::string& text, int scale, const std::string& where, bo
 
 int64_t bps_to_cbps(const toml::table& t, const std::string& key, const std::string& where) {
   return decimal(str(t, key, where), 2, where + "." + key, false);
+}
+
+// A UTC time of day, exactly "HH:MM" (two digits each), 00:00..23:59, as minutes after midnight.
+int64_t utc_time_of_day_minutes(const std::string& text, const std::string& where) {
+  auto digit = [](char ch) { return ch >= '0' && ch <= '9'; };
+  const bool shape = text.size() == 5 && digit(text[0]) && digit(text[1]) && text[2] == ':' && digit(text[3]) &&
+                     digit(text[4]);
+  const int hours = shape ? (text[0] - '0') * 10 + (text[1] - '0') : 0;
+  const int minutes = shape ? (text[3] - '0') * 10 + (text[4] - '0') : 0;
+  if (!shape || hours > 23 || minutes > 59) fail(where, "'" + text + "' is not a UTC time of day \"HH:MM\" in 00:00..23:59");
+  return hours * 60 + minutes;
+}
+
+// A table `ASSET = "amount"`: known assets only, each amount >= 0 at that asset's decimals.
+std::unordered_map<uint16_t, Amount> amounts_by_asset(const toml::table& t, const std::string& where,
+                                                      const GatewayConfig& c) {
+  std::unordered_map<uint16_t, Amount> out;
+  for (const auto& [key, node] : t) {
+    const std::string code(key.str());
+    const std::string w = where + "." + code;
+    const engine::AssetSpec* a = c.ref.find_asset(code);
+    if (a == nullptr) fail(w, "unknown asset");
+    auto v = node.value_exact<std::string>();
+    if (!v) fail(w, "must be a decimal string");
+    out[a->id.value] = Amount(decimal(*v, a->decimals, w, false));
+  }
+  return out;
 }
 
 const toml::array& array_at(const toml::table& t, const std::string& key, const std::string& where) {
@@ -214,7 +251,9 @@ void load_tiers(const toml::table& root, GatewayConfig* c) {
     const std::string where = "tiers[" + std::to_string(c->ref.tiers.size()) + "]";
     const toml::table* t = n.as_table();
     if (t == nullptr) fail(where, "not a table");
-    check_keys(*t, {"name", "half_spread_bps", "fee_bps", "quote_ttl_ms", "quote_ttl_max_ms", "half_spread_bps_by_instrument"},
+    check_keys(*t,
+               {"name", "half_spread_bps", "fee_bps", "quote_ttl_ms", "quote_ttl_max_ms", "slippage_bps",
+                "half_spread_bps_by_instrument"},
                where);
     engine::TierSpec tier;
     tier.id = static_cast<uint32_t>(c->ref.tiers.size());
@@ -227,6 +266,12 @@ void load_tiers(const toml::table& root, GatewayConfig* c) {
     tier.quote_ttl_max_ms =
         integer_or(*t, "quote_ttl_max_ms", where, tier.quote_ttl_ms, engine::kQuoteTtlMinMs, 600000);
     if (tier.quote_ttl_max_ms < tier.quote_ttl_ms) fail(where + ".quote_ttl_max_ms", "must be >= quote_ttl_ms");
+    // Required: a market order's default tolerance must be a deliberate choice.
+    tier.slippage_cbps = decimal(str(*t, "slippage_bps", where), 2, where + ".slippage_bps", true);
+    if (tier.slippage_cbps > c->ref.limits.slippage_max_cbps) {
+      fail(where + ".slippage_bps", "must be <= engine.slippage_max_bps (" +
+                                        format_decimal(c->ref.limits.slippage_max_cbps, 2) + " bps)");
+    }
     if (const toml::table* by = optional_table(*t, "half_spread_bps_by_instrument", where)) {
       for (const auto& [key, node] : *by) {
         const std::string sym(key.str());
@@ -254,7 +299,10 @@ void load_clients(const toml::table& root, GatewayConfig* c) {
     const std::string where = "clients[" + std::to_string(c->ref.clients.size()) + "]";
     const toml::table* t = n.as_table();
     if (t == nullptr) fail(where, "not a table");
-    check_keys(*t, {"id", "legal_name", "tier", "sender_comp_id", "username", "password_hash", "demo_balances"}, where);
+    check_keys(*t,
+               {"id", "legal_name", "tier", "sender_comp_id", "username", "password_hash", "cancel_on_disconnect",
+                "limits", "demo_balances"},
+               where);
     engine::ClientSpec cl;
     cl.id = ClientId(static_cast<uint32_t>(c->ref.clients.size()));
     cl.code = str(*t, "id", where);
@@ -284,6 +332,31 @@ void load_clients(const toml::table& root, GatewayConfig* c) {
     if (!password_hash_well_formed(cred.password_hash, &why)) fail(where + ".password_hash", why);
     if (!comp_ids.insert(cred.sender_comp_id).second) fail(where + ".sender_comp_id", "duplicate " + cred.sender_comp_id);
     if (!usernames.insert(cred.username).second) fail(where + ".username", "duplicate " + cred.username);
+    cl.cancel_on_disconnect = boolean_or(*t, "cancel_on_disconnect", where, false);
+    if (const toml::table* lim = optional_table(*t, "limits", where)) {
+      const std::string lw = where + ".limits";
+      check_keys(*lim, {"max_order_notional", "max_open_orders", "max_daily_notional", "max_position", "credit"}, lw);
+      // Notionals in the reference asset ([engine] reference_asset), at its decimals.
+      const int ref_decimals = c->ref.asset(c->ref.limits.reference_asset).decimals;
+      if (lim->contains("max_order_notional")) {
+        cl.limits.order_notional_max =
+            Amount(decimal(str(*lim, "max_order_notional", lw), ref_decimals, lw + ".max_order_notional", true));
+      }
+      if (lim->contains("max_open_orders")) {
+        cl.limits.open_orders_max = static_cast<size_t>(
+            integer(*lim, "max_open_orders", lw, 1, static_cast<int64_t>(c->ref.limits.open_orders_max)));
+      }
+      if (lim->contains("max_daily_notional")) {
+        cl.limits.daily_notional_max =
+            Amount(decimal(str(*lim, "max_daily_notional", lw), ref_decimals, lw + ".max_daily_notional", true));
+      }
+      if (const toml::table* pos = optional_table(*lim, "max_position", lw)) {
+        cl.limits.position_max = amounts_by_asset(*pos, lw + ".max_position", *c);
+      }
+      if (const toml::table* cr = optional_table(*lim, "credit", lw)) {
+        cl.limits.credit = amounts_by_asset(*cr, lw + ".credit", *c);
+      }
+    }
     if (const toml::table* bal = optional_table(*t, "demo_balances", where)) {
       for (const auto& [key, node] : *bal) {
         const std::string code(key.str());
@@ -324,8 +397,8 @@ void load(const std::string& path, GatewayConfig* c) {
   const toml::table& en = table_at(root, "engine", "");
   check_keys(en, {"queue_capacity", "batch_max", "feed_seed", "feed_interval_ms", "timer_interval_ms", "price_age_max_ms",
                   "live_quotes_max", "live_quotes_per_client_max", "retired_quotes_max", "cl_ord_ids_per_client_max",
-                  "md_min_interval_ms",
-                  "md_subscriptions_per_client_max", "md_symbols_per_request_max"},
+                  "md_min_interval_ms", "md_subscriptions_per_client_max", "md_symbols_per_request_max",
+                  "reference_asset", "day_end_utc", "open_orders_max", "retired_orders_max", "slippage_max_bps"},
              "engine");
   c->runner.queue_capacity = static_cast<size_t>(integer(en, "queue_capacity", "engine", 1, 1 << 24));
   c->runner.batch_max = static_cast<size_t>(integer(en, "batch_max", "engine", 1, 1 << 20));
@@ -348,9 +421,21 @@ void load(const std::string& path, GatewayConfig* c) {
   if (c->ref.limits.price_age_max_ms < c->runner.feed_interval_ms) {
     fail("engine.price_age_max_ms", "must be >= feed_interval_ms or no quote is ever firm");
   }
+  const std::string reference_asset = str_or(en, "reference_asset", "engine", "USD");  // resolved after [[assets]]
+  c->ref.limits.day_end_utc_minutes =
+      utc_time_of_day_minutes(str_or(en, "day_end_utc", "engine", "00:00"), "engine.day_end_utc");
+  c->ref.limits.open_orders_max = static_cast<size_t>(integer_or(en, "open_orders_max", "engine", 100000, 1, kOrdersMax));
+  c->ref.limits.retired_orders_max =
+      static_cast<size_t>(integer_or(en, "retired_orders_max", "engine", 100000, 0, kOrdersMax));
+  c->ref.limits.slippage_max_cbps =
+      decimal(str_or(en, "slippage_max_bps", "engine", "1000"), 2, "engine.slippage_max_bps", true);
+  if (c->ref.limits.slippage_max_cbps > kSlippageMaxBoundCbps) fail("engine.slippage_max_bps", "must be <= 1000 bps");
 
   load_assets(root, c);
   c->ref.index();
+  const engine::AssetSpec* ref_asset = c->ref.find_asset(reference_asset);
+  if (ref_asset == nullptr) fail("engine.reference_asset", "unknown asset " + reference_asset);
+  c->ref.limits.reference_asset = ref_asset->id;
   load_instruments(root, c);
   load_tiers(root, c);
   load_clients(root, c);

@@ -43,7 +43,16 @@ class CoreImpl final : public Core, public EventSink {
   bool recover(std::string* error);
   void set_demo(std::vector<DemoCredential> demo) { demo_ = std::move(demo); }
 
-  void start() override { runner_.start(); }
+  void start() override {
+    runner_.start();
+    // No session is logged on at start-up: the resting orders of cancel-on-disconnect
+    // clients (rebuilt from the journal) are canceled as if their sessions had just ended.
+    for (const ClientSpec& c : cfg_.ref.clients) {
+      if (c.cancel_on_disconnect && !runner_.submit_control(SessionEndedCmd{c.id})) {
+        std::fprintf(stderr, "otcgw: could not cancel the resting orders of %s at start-up\n", c.code.c_str());
+      }
+    }
+  }
   void stop() override { runner_.stop(); }
   void set_outbound(Outbound* out) override { out_ = out; }
 
@@ -73,6 +82,52 @@ class CoreImpl final : public Core, public EventSink {
     cmd.qty_text = m.order_qty;
     cmd.price_text = m.price;
     cmd.quote_id = m.quote_id;
+    cmd.tif = m.tif;
+    cmd.expire_time = m.expire_time;
+    cmd.expire_date = m.expire_date;
+    cmd.slippage_bps = m.slippage_bps;
+    return submit(std::move(cmd), why);
+  }
+
+  bool submit_cancel_order(const CancelOrderMsg& m, std::string* why) override {
+    const ClientSpec* c = client_or_why(m.client_code, why);
+    if (c == nullptr) return false;
+    CancelOrderCmd cmd;
+    cmd.client = c->id;
+    cmd.cl_ord_id = m.cl_ord_id;
+    cmd.orig_cl_ord_id = m.orig_cl_ord_id;
+    cmd.order_id = m.order_id;
+    cmd.symbol = m.symbol;
+    cmd.side = m.side;
+    return submit(std::move(cmd), why);
+  }
+
+  bool submit_replace_order(const ReplaceOrderMsg& m, std::string* why) override {
+    const ClientSpec* c = client_or_why(m.client_code, why);
+    if (c == nullptr) return false;
+    ReplaceOrderCmd cmd;
+    cmd.client = c->id;
+    cmd.cl_ord_id = m.cl_ord_id;
+    cmd.orig_cl_ord_id = m.orig_cl_ord_id;
+    cmd.order_id = m.order_id;
+    cmd.symbol = m.symbol;
+    cmd.side = m.side;
+    cmd.ord_type = m.ord_type;
+    cmd.tif = m.tif;
+    cmd.qty_text = m.order_qty;
+    cmd.price_text = m.price;
+    return submit(std::move(cmd), why);
+  }
+
+  bool submit_order_status(const OrderStatusMsg& m, std::string* why) override {
+    const ClientSpec* c = client_or_why(m.client_code, why);
+    if (c == nullptr) return false;
+    OrderStatusCmd cmd;
+    cmd.client = c->id;
+    cmd.cl_ord_id = m.cl_ord_id;
+    cmd.order_id = m.order_id;
+    cmd.symbol = m.symbol;
+    cmd.side = m.side;
     return submit(std::move(cmd), why);
   }
 
@@ -166,6 +221,10 @@ class CoreImpl final : public Core, public EventSink {
     return true;
   }
 
+  void send_exec_report(const ExecReportEvent& x);
+  void send_order_rejected(const OrderRejectedEvent& j);
+  void send_cancel_rejected(const CancelRejectedEvent& c);
+
   std::string qty_text(InstrumentId i, Qty q) const { return format_qty(cfg_.ref, cfg_.ref.instrument(i), q); }
   std::string px_text(InstrumentId i, Price p) const { return format_price(cfg_.ref.instrument(i), p); }
   const std::string& client_code(ClientId c) const { return cfg_.ref.client(c).code; }
@@ -189,6 +248,13 @@ bool CoreImpl::recover(std::string* error) {
   if (!s.ok()) {
     *error = "journal " + cfg_.journal_path + ": " + s.reject().detail;
     return false;
+  }
+  // Credit lines first: restore() checks every restored balance against its line, and
+  // accounts opened later (new clients, new assets) get theirs from the same table.
+  for (const ClientSpec& client : cfg_.ref.clients) {
+    for (const auto& [asset_id, amount] : client.limits.credit) {
+      ledger_.set_credit_line(client.code, cfg_.ref.asset(AssetId(asset_id)).code, amount);
+    }
   }
   std::vector<ledger::RestoredAccount> accounts = state.accounts;
   for (auto& a : accounts) {
@@ -298,74 +364,90 @@ void CoreImpl::deliver(const std::vector<Event>& events) {
       o.reason = quote_request_reject_reason(r->reject.reason);
       o.text = reject_text(r->reject.reason, r->reject.detail);
       out_->send_quote_reject(o);
-    } else if (const auto* a = std::get_if<OrderAcceptedEvent>(&e)) {
-      ExecReportOut o;
-      o.client_code = client_code(a->client);
-      o.order_id = format_order_id(a->order_id);
-      o.exec_id = format_exec_id(a->exec_id);
-      o.cl_ord_id = a->cl_ord_id;
-      o.exec_type = '0';
-      o.ord_status = '0';
-      o.symbol = cfg_.ref.instrument(a->instrument).symbol;
-      o.side = side_char(a->side);
-      o.ord_type = a->ord_type;
-      o.order_qty = qty_text(a->instrument, a->qty);
-      o.price = px_text(a->instrument, a->price);
-      o.cum_qty = "0";
-      o.leaves_qty = o.order_qty;
-      o.avg_px = "0";
-      o.transact_time = format_fix_timestamp_ms(a->ts);
-      out_->send_exec_report(o);
+    } else if (const auto* er = std::get_if<ExecReportEvent>(&e)) {
+      send_exec_report(*er);
     } else if (const auto* j = std::get_if<OrderRejectedEvent>(&e)) {
-      ExecReportOut o;
-      o.client_code = client_code(j->client);
-      o.order_id = format_order_id(j->order_id);
-      o.exec_id = format_exec_id(j->exec_id);
-      o.cl_ord_id = j->cl_ord_id;
-      o.exec_type = '8';
-      o.ord_status = '8';
-      o.symbol = j->symbol;
-      o.side = j->side;
-      o.ord_type = j->ord_type;
-      o.order_qty = j->qty_text;
-      o.price = j->price_text;
-      o.cum_qty = "0";
-      o.leaves_qty = "0";
-      o.avg_px = "0";
-      o.ord_rej_reason = ord_rej_reason(j->reject.reason);
-      o.text = reject_text(j->reject.reason, j->reject.detail);
-      o.transact_time = format_fix_timestamp_ms(j->ts);
-      out_->send_exec_report(o);
+      send_order_rejected(*j);
+    } else if (const auto* cr = std::get_if<CancelRejectedEvent>(&e)) {
+      send_cancel_rejected(*cr);
     } else if (const auto* n = std::get_if<OrderNotTakenEvent>(&e)) {
       BusinessRejectOut o;
       o.client_code = client_code(n->client);
-      o.ref_msg_type = "D";
+      o.ref_msg_type = std::string(1, n->msg_type);  // D, F or G
       o.ref_id = n->cl_ord_id;
       o.reason = 4;  // application not available
       o.text = reject_text(n->reject.reason, n->reject.detail);
       out_->send_business_reject(o);
-    } else if (const auto* f = std::get_if<FilledEvent>(&e)) {
-      ExecReportOut o;
-      o.client_code = client_code(f->client);
-      o.order_id = format_order_id(f->order_id);
-      o.exec_id = format_exec_id(f->exec_id);
-      o.cl_ord_id = f->cl_ord_id;
-      o.exec_type = 'F';
-      o.ord_status = f->leaves_qty.value == 0 ? '2' : '1';
-      o.symbol = cfg_.ref.instrument(f->instrument).symbol;
-      o.side = side_char(f->side);
-      o.ord_type = f->ord_type;
-      o.order_qty = qty_text(f->instrument, f->order_qty);
-      o.price = px_text(f->instrument, f->order_price);
-      o.last_qty = qty_text(f->instrument, f->last_qty);
-      o.last_px = px_text(f->instrument, f->last_px);
-      o.cum_qty = qty_text(f->instrument, f->cum_qty);
-      o.leaves_qty = qty_text(f->instrument, f->leaves_qty);
-      o.avg_px = px_text(f->instrument, f->avg_px);
-      o.transact_time = format_fix_timestamp_ms(f->ts);
-      out_->send_exec_report(o);
     }
   }
+}
+
+// One ExecutionReport per state change of an accepted order, or a status answer (H).
+void CoreImpl::send_exec_report(const ExecReportEvent& x) {
+  const OrderView& v = x.order;
+  ExecReportOut o;
+  o.client_code = client_code(v.client);
+  o.order_id = format_order_id(v.order_id);
+  // A status answer changes nothing and spends no ExecID: FIX 4.4 asks for ExecID "0" then.
+  o.exec_id = (x.kind == ExecKind::kStatus || x.exec_id.value == 0) ? std::string("0") : format_exec_id(x.exec_id);
+  o.cl_ord_id = v.cl_ord_id;
+  o.orig_cl_ord_id = v.orig_cl_ord_id;
+  o.exec_type = static_cast<char>(x.kind);
+  o.ord_status = static_cast<char>(v.status);
+  o.symbol = cfg_.ref.instrument(v.instrument).symbol;
+  o.side = side_char(v.side);
+  o.ord_type = v.ord_type;
+  o.order_qty = qty_text(v.instrument, v.qty);
+  if (v.price) o.price = px_text(v.instrument, *v.price);
+  o.tif = v.tif;
+  if (v.expire) o.expire_time = format_fix_timestamp_ms(*v.expire);
+  if (x.kind == ExecKind::kTrade) {
+    o.last_qty = qty_text(v.instrument, x.last_qty);
+    o.last_px = px_text(v.instrument, x.last_px);
+  }
+  o.cum_qty = qty_text(v.instrument, v.cum_qty);
+  o.leaves_qty = qty_text(v.instrument, v.leaves_qty);
+  o.avg_px = v.cum_qty.value == 0 ? std::string("0") : px_text(v.instrument, v.avg_px);
+  o.text = x.text;
+  o.transact_time = format_fix_timestamp_ms(x.ts);
+  out_->send_exec_report(o);
+}
+
+// An order refused before acceptance (150=8), or the status answer about an order we do
+// not know (150=I, 39=8, 103=5).
+void CoreImpl::send_order_rejected(const OrderRejectedEvent& j) {
+  ExecReportOut o;
+  o.client_code = client_code(j.client);
+  o.order_id = j.order_id.value == 0 ? std::string("NONE") : format_order_id(j.order_id);
+  o.exec_id = j.exec_id.value == 0 ? std::string("0") : format_exec_id(j.exec_id);
+  o.cl_ord_id = j.cl_ord_id;
+  o.exec_type = j.exec_type == 'I' ? 'I' : '8';
+  o.ord_status = '8';
+  o.symbol = j.symbol;
+  o.side = j.side;
+  o.ord_type = j.ord_type;
+  o.order_qty = j.qty_text;
+  o.price = j.price_text;
+  o.cum_qty = "0";
+  o.leaves_qty = "0";
+  o.avg_px = "0";
+  o.ord_rej_reason = ord_rej_reason(j.reject.reason);
+  o.text = reject_text(j.reject.reason, j.reject.detail);
+  o.transact_time = format_fix_timestamp_ms(j.ts);
+  out_->send_exec_report(o);
+}
+
+void CoreImpl::send_cancel_rejected(const CancelRejectedEvent& c) {
+  CancelRejectOut o;
+  o.client_code = client_code(c.client);
+  o.order_id = c.order_id ? format_order_id(*c.order_id) : std::string("NONE");
+  o.cl_ord_id = c.cl_ord_id;
+  o.orig_cl_ord_id = c.orig_cl_ord_id;
+  o.ord_status = c.ord_status ? static_cast<char>(*c.ord_status) : '8';
+  o.response_to = c.response_to;
+  o.cxl_rej_reason = cxl_rej_reason(c.reject.reason);
+  o.text = reject_text(c.reject.reason, c.reject.detail);
+  out_->send_cancel_reject(o);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <quickfix/fix44/MarketDataRequest.h>
 #include <quickfix/fix44/MarketDataRequestReject.h>
 #include <quickfix/fix44/MarketDataSnapshotFullRefresh.h>
+#include <quickfix/fix44/OrderCancelReject.h>
 #include <quickfix/fix44/Quote.h>
 #include <quickfix/fix44/QuoteRequest.h>
 #include <quickfix/fix44/QuoteRequestReject.h>
@@ -30,14 +31,17 @@ enum Tag : int {
   kMsgSeqNum = 34,
   kMsgType = 35,
   kPossDupFlag = 43,
+  kResetSeqNumFlag = 141,
   kOrderId = 37,
   kOrderQty = 38,
   kOrdStatus = 39,
   kOrdType = 40,
+  kOrigClOrdId = 41,
   kPrice = 44,
   kSide = 54,
   kSymbol = 55,
   kText = 58,
+  kTimeInForce = 59,
   kTransactTime = 60,
   kValidUntilTime = 62,
   kExpireTime = 126,
@@ -55,6 +59,7 @@ enum Tag : int {
   kQuoteStatus = 297,
   kQuoteCancelType = 298,
   kOrdRejReason = 103,
+  kCxlRejReason = 102,
   kQuoteId = 117,
   kQuoteReqId = 131,
   kBidPx = 132,
@@ -65,12 +70,15 @@ enum Tag : int {
   kExecType = 150,
   kLeavesQty = 151,
   kRefMsgType = 372,
+  kCxlRejResponseTo = 434,
+  kExpireDate = 432,
   kBusinessRejectRefId = 379,
   kBusinessRejectReason = 380,
   kQuoteType = 537,
   kUsername = 553,
   kPassword = 554,
   kQuoteRequestRejectReason = 658,
+  kMaxSlippageBps = 20001,  // ours (fix-specs/FIX44.xml): market orders' slippage tolerance
 };
 
 // BusinessRejectReason(380) values used.
@@ -135,13 +143,54 @@ const std::string* FixApp::client_of(const FIX::SessionID& id) const {
   return it == client_of_comp_id_.end() ? nullptr : &it->second;
 }
 
-void FixApp::onLogon(const FIX::SessionID& id) { log_line("logon " + id.toString()); }
-
-void FixApp::toApp(FIX::Message& m, const FIX::SessionID&) throw(FIX::DoNotSend) {
-  const FIX::Header& h = m.getHeader();
-  if (h.isSetField(kPossDupFlag) && h.getField(kPossDupFlag) == "Y" && h.getField(kMsgType) == "W") {
-    throw FIX::DoNotSend();
+void FixApp::onLogon(const FIX::SessionID& id) {
+  log_line("logon " + id.toString());
+  const std::string* client = client_of(id);
+  if (client == nullptr) return;
+  std::vector<FIX::Message> replay;
+  {
+    std::lock_guard<std::mutex> lock(offline_mu_);
+    auto it = offline_.find(*client);
+    if (it != offline_.end()) {
+      // Without a reset the client's ResendRequest fetches them from the store; with one
+      // the store is gone and they are sent now, once.
+      if (reset_at_logon_[*client]) replay.swap(it->second);
+      offline_.erase(it);
+    }
   }
+  if (!replay.empty()) {
+    log_line("sending " + std::to_string(replay.size()) + " reports held while " + *client +
+             " was logged out (its Logon reset sequence numbers)");
+  }
+  for (FIX::Message& m : replay) {
+    m.getHeader().removeField(kMsgSeqNum);
+    try {
+      FIX::Session::sendToTarget(m, id);
+    } catch (const FIX::Exception& e) {
+      log_line("ERROR: could not send a held report to " + *client + ": " + e.what());
+    }
+  }
+}
+
+void FixApp::toApp(FIX::Message& m, const FIX::SessionID& id) throw(FIX::DoNotSend) {
+  const FIX::Header& h = m.getHeader();
+  const bool resend = h.isSetField(kPossDupFlag) && h.getField(kPossDupFlag) == "Y";
+  if (resend && h.getField(kMsgType) == "W") throw FIX::DoNotSend();
+  if (resend || h.getField(kMsgType) == "W") return;
+  // Called by Session::sendRaw under the session's lock, just before it sends only if
+  // logged on: so "not logged on" here means "stored, not sent".
+  FIX::Session* s = FIX::Session::lookupSession(id);
+  if (s == nullptr || s->isLoggedOn()) return;
+  const std::string* client = client_of(id);
+  if (client == nullptr) return;
+  std::lock_guard<std::mutex> lock(offline_mu_);
+  std::vector<FIX::Message>& held = offline_[*client];
+  if (held.size() >= kOfflineMessagesMax) {
+    log_line("ERROR: more than " + std::to_string(kOfflineMessagesMax) + " reports held for logged-out " + *client +
+             "; this one only by ResendRequest");
+    return;
+  }
+  held.push_back(m);
 }
 void FixApp::onLogout(const FIX::SessionID& id) {
   log_line("logout " + id.toString());
@@ -152,6 +201,10 @@ void FixApp::fromAdmin(const FIX::Message& m, const FIX::SessionID& id) throw(FI
                                                                                FIX::IncorrectDataFormat,
                                                                                FIX::IncorrectTagValue, FIX::RejectLogon) {
   if (m.getHeader().getField(kMsgType) != "A") return;
+  if (const std::string* client = client_of(id)) {
+    std::lock_guard<std::mutex> lock(offline_mu_);
+    reset_at_logon_[*client] = m.isSetField(kResetSeqNumFlag) && m.getField(kResetSeqNumFlag) == "Y";
+  }
   const bool has_user = m.isSetField(kUsername);
   const bool has_pass = m.isSetField(kPassword);
   const std::string why = core_.check_logon(id.getTargetCompID().getValue(), has_user ? m.getField(kUsername) : "",
@@ -171,6 +224,9 @@ void FixApp::fromApp(const FIX::Message& m, const FIX::SessionID& id) throw(FIX:
   const std::string& type = m.getHeader().getField(kMsgType);
   if (type == "R") return on_quote_request(m, id, *client);
   if (type == "D") return on_new_order(m, id, *client);
+  if (type == "F") return on_cancel_order(m, id, *client);
+  if (type == "G") return on_replace_order(m, id, *client);
+  if (type == "H") return on_order_status(m, id, *client);
   if (type == "Z") return on_quote_cancel(m, id, *client);
   if (type == "V") return on_market_data_request(m, id, *client);
   // QuickFIX answers with BusinessMessageReject(380=3, unsupported message type).
@@ -218,8 +274,53 @@ void FixApp::on_new_order(const FIX::Message& m, const FIX::SessionID& id, const
   o.order_qty = text_of(m, kOrderQty);
   o.price = text_of(m, kPrice);
   o.quote_id = text_of(m, kQuoteId);
+  o.tif = char_of(m, kTimeInForce);
+  o.expire_time = text_of(m, kExpireTime);
+  o.expire_date = text_of(m, kExpireDate);
+  o.slippage_bps = text_of(m, kMaxSlippageBps);
   std::string why;
   if (!core_.submit_new_order(o, &why)) reply_business_reject(m, id, kBrrApplicationNotAvailable, why);
+}
+
+// F, G and H: the fields as sent; which order they name, and whether they match it, is
+// the engine's to decide (OrderCancelReject or ExecutionReport with our reasons).
+void FixApp::on_cancel_order(const FIX::Message& m, const FIX::SessionID& id, const std::string& client) {
+  CancelOrderMsg c;
+  c.client_code = client;
+  c.cl_ord_id = text_of(m, kClOrdId);
+  c.orig_cl_ord_id = text_of(m, kOrigClOrdId);
+  c.order_id = text_of(m, kOrderId);
+  c.symbol = text_of(m, kSymbol);
+  c.side = char_of(m, kSide);
+  std::string why;
+  if (!core_.submit_cancel_order(c, &why)) reply_business_reject(m, id, kBrrApplicationNotAvailable, why);
+}
+
+void FixApp::on_replace_order(const FIX::Message& m, const FIX::SessionID& id, const std::string& client) {
+  ReplaceOrderMsg r;
+  r.client_code = client;
+  r.cl_ord_id = text_of(m, kClOrdId);
+  r.orig_cl_ord_id = text_of(m, kOrigClOrdId);
+  r.order_id = text_of(m, kOrderId);
+  r.symbol = text_of(m, kSymbol);
+  r.side = char_of(m, kSide);
+  r.ord_type = char_of(m, kOrdType);
+  r.tif = char_of(m, kTimeInForce);
+  r.order_qty = text_of(m, kOrderQty);
+  r.price = text_of(m, kPrice);
+  std::string why;
+  if (!core_.submit_replace_order(r, &why)) reply_business_reject(m, id, kBrrApplicationNotAvailable, why);
+}
+
+void FixApp::on_order_status(const FIX::Message& m, const FIX::SessionID& id, const std::string& client) {
+  OrderStatusMsg q;
+  q.client_code = client;
+  q.cl_ord_id = text_of(m, kClOrdId);
+  q.order_id = text_of(m, kOrderId);
+  q.symbol = text_of(m, kSymbol);
+  q.side = char_of(m, kSide);
+  std::string why;
+  if (!core_.submit_order_status(q, &why)) reply_business_reject(m, id, kBrrApplicationNotAvailable, why);
 }
 
 void FixApp::on_quote_cancel(const FIX::Message& m, const FIX::SessionID& id, const std::string& client) {
@@ -281,8 +382,15 @@ void FixApp::send_to(FIX::Message& m, const std::string& client_code) {
     return;
   }
   try {
-    // When the client is not logged on, QuickFIX stores the message under its
-    // sequence number and the client gets it by resend at its next logon.
+    // Sent whether or not the client is logged on. QuickFIX 1.15.1 (Session::sendRaw)
+    // persists an application message before it checks isLoggedOn(): when the client is
+    // not logged on (e.g. the cancel-on-disconnect ExecutionReports produced after its
+    // session ended) the message is stored under the next sequence number, and the client
+    // gets it by ResendRequest after its next Logon (fix-specs/README.md section 2 shows
+    // such a resend). sendRaw drops a message unstored only when the session would reset
+    // at its next Logon anyway (shouldSendReset: ResetOnLogon/Logout/Disconnect=Y with
+    // both sequence numbers at 1), which our settings (all N) rule out; its boolean result
+    // says nothing more, so it is not checked.
     FIX::Session::sendToTarget(m, it->second);
   } catch (const FIX::SessionNotFound&) {
     log_line("session not found for client " + client_code);
@@ -371,14 +479,19 @@ void FixApp::send_exec_report(const ExecReportOut& e) {
   m.setField(kOrderId, e.order_id);
   m.setField(kExecId, e.exec_id);
   set_if(m, kClOrdId, e.cl_ord_id);
+  set_if(m, kOrigClOrdId, e.orig_cl_ord_id);
   m.setField(kExecType, std::string(1, e.exec_type));
   m.setField(kOrdStatus, std::string(1, e.ord_status));
-  m.setField(kSymbol, e.symbol);
-  m.setField(kSide, std::string(1, e.side));
+  // Symbol and Side are required on 8. An OrderStatusRequest may omit Symbol, and the
+  // answer about an unknown order can only echo it: "?" then, as on AG.
+  m.setField(kSymbol, e.symbol.empty() ? "?" : e.symbol);
+  m.setField(kSide, std::string(1, e.side == 0 ? '?' : e.side));
   if (e.ord_type != 0) m.setField(kOrdType, std::string(1, e.ord_type));
   // Echoed client text only where a strict peer accepts it in a QTY/PRICE field.
   if (is_plain_decimal(e.order_qty)) m.setField(kOrderQty, e.order_qty);
   if (is_plain_decimal(e.price)) m.setField(kPrice, e.price);
+  if (e.tif != 0) m.setField(kTimeInForce, std::string(1, e.tif));
+  set_if(m, kExpireTime, e.expire_time);
   set_if(m, kLastQty, e.last_qty);
   set_if(m, kLastPx, e.last_px);
   m.setField(kLeavesQty, e.leaves_qty);
@@ -388,6 +501,20 @@ void FixApp::send_exec_report(const ExecReportOut& e) {
   set_if(m, kText, e.text);
   m.setField(kTransactTime, e.transact_time);
   send_to(m, e.client_code);
+}
+
+void FixApp::send_cancel_reject(const CancelRejectOut& r) {
+  FIX44::OrderCancelReject m;
+  m.setField(kOrderId, r.order_id.empty() ? "NONE" : r.order_id);
+  // ClOrdID and OrigClOrdID are required on 9; F and G require both, so they are only
+  // empty if the engine lost them: "NONE" keeps the message valid rather than unsent.
+  m.setField(kClOrdId, r.cl_ord_id.empty() ? "NONE" : r.cl_ord_id);
+  m.setField(kOrigClOrdId, r.orig_cl_ord_id.empty() ? "NONE" : r.orig_cl_ord_id);
+  m.setField(kOrdStatus, std::string(1, r.ord_status == 0 ? '8' : r.ord_status));
+  m.setField(kCxlRejResponseTo, std::string(1, r.response_to));
+  m.setField(kCxlRejReason, std::to_string(r.cxl_rej_reason));
+  set_if(m, kText, r.text);
+  send_to(m, r.client_code);
 }
 
 }  // namespace gw

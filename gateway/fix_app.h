@@ -15,6 +15,7 @@
 
 #include <map>
 #include <mutex>
+#include <vector>
 #include <string>
 
 #include "gateway/bridge.h"
@@ -32,7 +33,11 @@ class FixApp : public FIX::Application, public Outbound {
   void onLogout(const FIX::SessionID& id) override;
   void toAdmin(FIX::Message&, const FIX::SessionID&) override {}
   // Old prices are never resent: a W asked for again in a resend becomes a gap fill.
-  void toApp(FIX::Message& m, const FIX::SessionID&) throw(FIX::DoNotSend) override;
+  // Everything else (ExecutionReports, OrderCancelRejects, ...) is resent as stored.
+  // A message stored while its session is logged out (e.g. cancel-on-disconnect
+  // reports) is also kept aside, for a client that logs on again with
+  // ResetSeqNumFlag=Y: the reset discards the store, so onLogon sends it afresh.
+  void toApp(FIX::Message& m, const FIX::SessionID& id) throw(FIX::DoNotSend) override;
   void fromAdmin(const FIX::Message& m, const FIX::SessionID& id) throw(FIX::FieldNotFound, FIX::IncorrectDataFormat,
                                                                          FIX::IncorrectTagValue,
                                                                          FIX::RejectLogon) override;
@@ -44,6 +49,7 @@ class FixApp : public FIX::Application, public Outbound {
   void send_quote(const QuoteOut& q) override;
   void send_quote_reject(const QuoteRejectOut& r) override;
   void send_exec_report(const ExecReportOut& e) override;
+  void send_cancel_reject(const CancelRejectOut& r) override;
   void send_business_reject(const BusinessRejectOut& b) override;
   void send_quote_status(const QuoteStatusOut& s) override;
   void send_market_data(const MarketDataOut& m) override;
@@ -52,6 +58,9 @@ class FixApp : public FIX::Application, public Outbound {
  private:
   void on_quote_request(const FIX::Message& m, const FIX::SessionID& id, const std::string& client);
   void on_new_order(const FIX::Message& m, const FIX::SessionID& id, const std::string& client);
+  void on_cancel_order(const FIX::Message& m, const FIX::SessionID& id, const std::string& client);
+  void on_replace_order(const FIX::Message& m, const FIX::SessionID& id, const std::string& client);
+  void on_order_status(const FIX::Message& m, const FIX::SessionID& id, const std::string& client);
   void on_quote_cancel(const FIX::Message& m, const FIX::SessionID& id, const std::string& client);
   void on_market_data_request(const FIX::Message& m, const FIX::SessionID& id, const std::string& client);
   void reply_business_reject(const FIX::Message& ref, const FIX::SessionID& id, int reason, const std::string& text);
@@ -60,6 +69,12 @@ class FixApp : public FIX::Application, public Outbound {
 
   Core& core_;
   std::string our_comp_id_;
+  // Messages persisted but not sent because the session was logged out, by client;
+  // and whether the client's latest Logon asked for a sequence reset. Bounded.
+  static const size_t kOfflineMessagesMax = 100000;
+  std::mutex offline_mu_;
+  std::map<std::string, std::vector<FIX::Message>> offline_;
+  std::map<std::string, bool> reset_at_logon_;
   std::map<std::string, FIX::SessionID> session_of_client_;  // read-only after construction
   std::map<std::string, std::string> client_of_comp_id_;     // read-only after construction
 };

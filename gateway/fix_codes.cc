@@ -15,16 +15,31 @@ int quote_request_reject_reason(RejectReason r) {
 int ord_rej_reason(RejectReason r) {
   switch (r) {
     case RejectReason::kUnknownInstrument: return 1;   // Unknown symbol
-    case RejectReason::kQtyAboveMax: return 3;         // Order exceeds limit
+    case RejectReason::kQtyAboveMax:
+    case RejectReason::kOrderNotionalLimit:
+    case RejectReason::kDailyNotionalLimit:
+    case RejectReason::kPositionLimit:
+    case RejectReason::kOpenOrdersLimit: return 3;     // Order exceeds limit
+    case RejectReason::kUnknownOrder: return 5;        // Unknown order (status request)
     case RejectReason::kDuplicateClOrdId: return 6;    // Duplicate Order
     case RejectReason::kUnsupportedOrdType:
-    case RejectReason::kUnsupportedSide: return 11;    // Unsupported order characteristic
+    case RejectReason::kUnsupportedSide:
+    case RejectReason::kUnsupportedTimeInForce: return 11;  // Unsupported order characteristic
     case RejectReason::kQtyZero:
     case RejectReason::kQtyNegative:
     case RejectReason::kQtyBelowMin:
     case RejectReason::kQtyOffLot:
     case RejectReason::kQtyMalformed:
     case RejectReason::kQuoteQtyMismatch: return 13;   // Incorrect quantity
+    default: return 99;                                // Other (Text says exactly what)
+  }
+}
+
+int cxl_rej_reason(RejectReason r) {
+  switch (r) {
+    case RejectReason::kUnknownOrder: return 1;        // Unknown order
+    case RejectReason::kOrderNotOpen: return 0;        // Too late to cancel
+    case RejectReason::kDuplicateClOrdId: return 6;    // Duplicate ClOrdID received
     default: return 99;                                // Other (Text says exactly what)
   }
 }

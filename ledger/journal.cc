@@ -19,6 +19,8 @@ const char* account_purpose_name(AccountPurpose p) {
       return "fee_income";
     case AccountPurpose::kExternal:
       return "external";
+    case AccountPurpose::kClientHeld:
+      return "client_held";
   }
   return "unknown";
 }
@@ -41,6 +43,14 @@ const char* record_kind_name(RecordKind k) {
       return "fill";
     case RecordKind::kQuoteCanceled:
       return "quote_canceled";
+    case RecordKind::kOrderCanceled:
+      return "order_canceled";
+    case RecordKind::kOrderExpired:
+      return "order_expired";
+    case RecordKind::kOrderReplaced:
+      return "order_replaced";
+    case RecordKind::kCancelRejected:
+      return "cancel_rejected";
   }
   return "unknown";
 }

@@ -9,7 +9,7 @@
 //
 // Thread: one writer thread (the engine thread) calls append/commit. Readers open the
 // database file themselves, read-only.
-// Format: ledger/FORMAT.md (schema version 1).
+// Format: ledger/FORMAT.md (schema version 2).
 #pragma once
 
 #include <cstdint>
@@ -28,6 +28,7 @@ enum class AccountPurpose : uint8_t {
   kDeskInventory = 2,    // the desk's position; may be negative (short)
   kFeeIncome = 3,        // fees the desk earned
   kExternal = 4,         // the world outside the ledger (deposits come from here); negative
+  kClientHeld = 5,       // a client's funds held for its open orders; never negative
 };
 const char* account_purpose_name(AccountPurpose p);
 
@@ -77,6 +78,10 @@ enum class RecordKind : uint8_t {
   kOrderRejected = 6,
   kFill = 7,
   kQuoteCanceled = 8,
+  kOrderCanceled = 9,     // by the client, IOC/FOK remainder, cancel-on-disconnect
+  kOrderExpired = 10,     // GTD/Day at its time
+  kOrderReplaced = 11,
+  kCancelRejected = 12,   // an OrderCancelRequest/ReplaceRequest refused
 };
 const char* record_kind_name(RecordKind k);
 
@@ -88,9 +93,9 @@ struct JournalRecord {
   QuoteId quote_id;
   OrderId order_id;
   ExecId exec_id;
-  std::string cl_ord_id;               // the client's ClOrdID (kOrderAccepted/kOrderRejected)
+  std::string cl_ord_id;               // the client's ClOrdID of an order, cancel or replace
   std::string payload;                 // canonical JSON: sorted keys, integers only
-  std::vector<Transfer> transfers;     // postings made by this record (fill, deposit)
+  std::vector<Transfer> transfers;     // postings made by this record (hold, fill, release, deposit)
   std::optional<Account> account;      // kAccountOpened
   std::optional<TradeRow> trade;       // kFill
 };

@@ -78,6 +78,7 @@ bool valid_purpose(AccountPurpose p) {
     case AccountPurpose::kDeskInventory:
     case AccountPurpose::kFeeIncome:
     case AccountPurpose::kExternal:
+    case AccountPurpose::kClientHeld:
       return true;
   }
   return false;
@@ -130,15 +131,20 @@ Status Ledger::restore(const std::vector<RestoredAccount>& restored, TransferId 
       return refuse("account " + std::to_string(a.id.value) + " has unknown purpose " +
                     std::to_string(static_cast<int>(a.purpose)));
     }
-    if (a.purpose == AccountPurpose::kClientAvailable && r.balance.value < 0) {
-      return refuse("client available balance is negative: " + account_label(a) + " has " +
-                    std::to_string(r.balance.value));
+    if (a.purpose == AccountPurpose::kClientAvailable && r.balance.value < -credit_line(a.owner, a.asset_code).value) {
+      return refuse("client available balance is below its credit line: " + account_label(a) + " has " +
+                    std::to_string(r.balance.value) + ", credit line " +
+                    std::to_string(credit_line(a.owner, a.asset_code).value));
+    }
+    if (a.purpose == AccountPurpose::kClientHeld && r.balance.value < 0) {
+      return refuse("client held balance is negative: " + account_label(a) + " has " + std::to_string(r.balance.value));
     }
     const std::string k = key(a.owner, a.asset_code, a.purpose);
     if (!by_key.emplace(k, a.id).second) return refuse("duplicate account " + account_label(a));
     Entry e;
     e.account = a;
     e.balance = r.balance.value;
+    if (a.purpose == AccountPurpose::kClientAvailable) e.credit = credit_line(a.owner, a.asset_code).value;
     if (!accounts.emplace(a.id.value, std::move(e)).second) {
       return refuse("duplicate account id " + std::to_string(a.id.value));
     }
@@ -191,6 +197,7 @@ AccountId Ledger::open(const std::string& owner, AssetId asset, const std::strin
   record.account = a;
 
   Entry e;
+  if (purpose == AccountPurpose::kClientAvailable) e.credit = credit_line(owner, asset_code).value;
   e.account = std::move(a);
   const AccountId id = e.account.id;
   const bool inserted = accounts_.emplace(id.value, std::move(e)).second;
@@ -198,6 +205,18 @@ AccountId Ledger::open(const std::string& owner, AssetId asset, const std::strin
   by_key_.emplace(std::move(k), id);
   journal_->append(std::move(record));
   return id;
+}
+
+void Ledger::set_credit_line(const std::string& owner, const std::string& asset_code, Amount limit) {
+  OTC_ASSERT(limit.value >= 0);
+  const std::string k = key(owner, asset_code, AccountPurpose::kClientAvailable);
+  credit_by_key_[k] = limit.value;
+  if (const auto it = by_key_.find(k); it != by_key_.end()) accounts_.at(it->second.value).credit = limit.value;
+}
+
+Amount Ledger::credit_line(const std::string& owner, const std::string& asset_code) const {
+  const auto it = credit_by_key_.find(key(owner, asset_code, AccountPurpose::kClientAvailable));
+  return Amount(it == credit_by_key_.end() ? 0 : it->second);
 }
 
 AccountId Ledger::find(const std::string& owner, const std::string& asset_code, AccountPurpose purpose) const {
@@ -251,12 +270,17 @@ Status Ledger::plan(const std::vector<Transfer>& transfers, Delta* deltas, size_
                                                              std::to_string(d.entry->balance) + ", change " +
                                                              std::to_string(d.delta));
     }
-    if (a.purpose == AccountPurpose::kClientAvailable && d.balance_after < 0) {
+    const int64_t floor = a.purpose == AccountPurpose::kClientAvailable ? -d.entry->credit
+                          : a.purpose == AccountPurpose::kClientHeld      ? 0
+                                                                          : INT64_MIN;
+    if (d.balance_after < floor) {
       // needed = net outflow of this posting (> available here, so > 0).
       return make_reject(RejectReason::kInsufficientFunds,
                          "insufficient " + a.asset_code + " for " + a.owner + ": needed " +
                              std::to_string(static_cast<uint64_t>(0) - static_cast<uint64_t>(d.delta)) +
-                             ", available " + std::to_string(d.entry->balance) + " (minor units)");
+                             ", available " + std::to_string(d.entry->balance) +
+                             (d.entry->credit > 0 ? " plus credit line " + std::to_string(d.entry->credit) : "") +
+                             (a.purpose == AccountPurpose::kClientHeld ? " held" : "") + " (minor units)");
     }
     // Every delta is bounded by the transfers' sums, which did not overflow above, but
     // their total may in theory: wrapping arithmetic keeps the zero-sum check exact.

@@ -4,7 +4,8 @@
 // Invariants (asserted in release builds too):
 //   - every posted transfer has amount > 0, two distinct accounts of its asset;
 //   - per asset, the balances of all accounts sum to zero;
-//   - a kClientAvailable balance is never negative.
+//   - a kClientAvailable balance is never below minus its credit line (0 by default);
+//   - a kClientHeld balance is never negative.
 // A posting is all-or-nothing: either every transfer of it is applied and journaled
 // in one record, or none is and the caller gets the precise reason.
 #pragma once
@@ -33,13 +34,27 @@ struct RecoveredState {
   QuoteId last_quote_id;
   OrderId last_order_id;
   ExecId last_exec_id;
-  // Every (client, ClOrdID) ever accepted or rejected, for duplicate detection.
+  // Every (client, ClOrdID) ever used by an order, cancel or replace, for duplicate detection.
   std::vector<std::pair<std::string, std::string>> cl_ord_ids;
+  // The payload of the latest record of every order still open (its "order" snapshot).
+  std::vector<std::string> open_orders;
+  // Fills of the last two days of the journal: (client, ts, payload), for daily limits.
+  struct RecentFill {
+    std::string client;
+    TimeUs ts;
+    std::string payload;
+  };
+  std::vector<RecentFill> recent_fills;
 };
 
 class Ledger {
  public:
   explicit Ledger(Journal* journal) : journal_(journal) {}
+
+  // Lets the client available account of (owner, asset_code) go down to -limit.
+  // Set before restore() and before postings; limit >= 0.
+  void set_credit_line(const std::string& owner, const std::string& asset_code, Amount limit);
+  Amount credit_line(const std::string& owner, const std::string& asset_code) const;
 
   // Rebuilds accounts and balances read back from the journal. REQUIRES: no account
   // opened yet; each account's AssetId already mapped from its asset_code. Fails
@@ -63,8 +78,8 @@ class Ledger {
   // REQUIRES (asserted, our bugs, never client input): at most kPostingTransfersMax
   // transfers; each amount > 0, id 0, debit != credit, both accounts open and of the
   // transfer's asset; record.transfers empty.
-  // Rejects: kInsufficientFunds (a kClientAvailable balance would go negative after the
-  // whole posting), kBalanceOverflow (a balance would leave int64), kJournalHalted.
+  // Rejects: kInsufficientFunds (a kClientAvailable balance would go below its credit
+  // line, or a kClientHeld below zero, after the whole posting), kBalanceOverflow (a balance would leave int64), kJournalHalted.
   [[nodiscard]] Status post(std::vector<Transfer> transfers, JournalRecord record);
 
   // REQUIRES: `id` is open.
@@ -82,6 +97,7 @@ class Ledger {
   struct Entry {
     Account account;
     int64_t balance = 0;
+    int64_t credit = 0;  // kClientAvailable: the balance may go down to -credit
   };
   static std::string key(const std::string& owner, const std::string& asset_code, AccountPurpose purpose);
 
@@ -101,6 +117,7 @@ class Ledger {
   Journal* journal_;
   std::unordered_map<uint64_t, Entry> accounts_;
   std::unordered_map<std::string, AccountId> by_key_;
+  std::unordered_map<std::string, int64_t> credit_by_key_;  // key of the kClientAvailable account
   uint64_t next_account_id_ = 1;
   uint64_t next_transfer_id_ = 1;
 };

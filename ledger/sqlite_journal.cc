@@ -18,8 +18,14 @@ constexpr int kBusyTimeoutMs = 5000;
 // load() names these kinds by number in SQL.
 static_assert(static_cast<int>(RecordKind::kOrderAccepted) == 5);
 static_assert(static_cast<int>(RecordKind::kOrderRejected) == 6);
+static_assert(static_cast<int>(RecordKind::kFill) == 7);
+static_assert(static_cast<int>(RecordKind::kOrderCanceled) == 9);
+static_assert(static_cast<int>(RecordKind::kOrderExpired) == 10);
+static_assert(static_cast<int>(RecordKind::kOrderReplaced) == 11);
+static_assert(static_cast<int>(RecordKind::kCancelRejected) == 12);
+constexpr int64_t kRecentFillsUs = 2LL * 86400 * 1000 * 1000;  // daily limits look back this far
 
-// Schema version 1; ledger/FORMAT.md describes every column. Tables are append-only
+// Schema version 2 (2: client_held accounts, order records); ledger/FORMAT.md describes every column. Tables are append-only
 // (triggers refuse UPDATE and DELETE); meta is not, so a future migration can bump it.
 constexpr const char* kSchemaSql = R"sql(
 CREATE TABLE meta(
@@ -46,7 +52,7 @@ CREATE TABLE accounts(
   id INTEGER PRIMARY KEY,
   owner TEXT NOT NULL,
   asset TEXT NOT NULL,
-  purpose INTEGER NOT NULL CHECK(purpose BETWEEN 1 AND 4),
+  purpose INTEGER NOT NULL CHECK(purpose BETWEEN 1 AND 5),
   purpose_name TEXT NOT NULL,
   seq INTEGER NOT NULL REFERENCES journal(seq),
   UNIQUE(owner, asset, purpose)
@@ -99,7 +105,7 @@ CREATE TRIGGER transfers_no_update BEFORE UPDATE ON transfers BEGIN SELECT RAISE
 CREATE TRIGGER transfers_no_delete BEFORE DELETE ON transfers BEGIN SELECT RAISE(ABORT, 'transfers is append-only'); END;
 CREATE TRIGGER trades_no_update BEFORE UPDATE ON trades BEGIN SELECT RAISE(ABORT, 'trades is append-only'); END;
 CREATE TRIGGER trades_no_delete BEFORE DELETE ON trades BEGIN SELECT RAISE(ABORT, 'trades is append-only'); END;
-INSERT INTO meta(key, value) VALUES('schema_version', '1');
+INSERT INTO meta(key, value) VALUES('schema_version', '2');
 )sql";
 
 Reject journal_reject(std::string detail) { return make_reject(RejectReason::kJournalHalted, std::move(detail)); }
@@ -269,7 +275,7 @@ class Binder {
 
 bool valid_purpose(int64_t p) {
   return p >= static_cast<int64_t>(AccountPurpose::kClientAvailable) &&
-         p <= static_cast<int64_t>(AccountPurpose::kExternal);
+         p <= static_cast<int64_t>(AccountPurpose::kClientHeld);
 }
 
 }  // namespace
@@ -336,7 +342,7 @@ Status SqliteJournal::init() {
       st = query_int(db_, "SELECT count(*) FROM sqlite_master", where + ": list schema", &objects);
       if (!st.ok()) return st;
       if (objects != 0) return journal_reject(where + ": not an otcgw journal (it has tables but no meta table)");
-      return exec(db_, kSchemaSql, where + ": create schema version 1");
+      return exec(db_, kSchemaSql, where + ": create schema version " + std::to_string(kSchemaVersion));
     }
     std::string version;
     st = query_text(db_, "SELECT value FROM meta WHERE key = 'schema_version'", where + ": read schema_version",
@@ -344,7 +350,10 @@ Status SqliteJournal::init() {
     if (!st.ok()) return st;
     if (version != std::to_string(kSchemaVersion)) {
       return journal_reject(where + " has schema version " + version + "; this build reads only version " +
-                            std::to_string(kSchemaVersion));
+                            std::to_string(kSchemaVersion) +
+                            (version == "1" ? " (version 1 predates held funds and open orders: start on a new "
+                                              "journal file, or keep running the build that wrote it)"
+                                            : ""));
     }
     return Ok{};
   };
@@ -585,17 +594,44 @@ Status SqliteJournal::load(RecoveredState* out) {
     if (!st.ok()) return st;
     state.last_exec_id = ExecId(static_cast<uint64_t>(v));
 
-    return query_rows(db_,
-                      "SELECT client, cl_ord_id FROM journal WHERE kind IN (5, 6) "
-                      "AND client IS NOT NULL AND cl_ord_id IS NOT NULL ORDER BY seq",
-                      where + ": read cl_ord_ids", [&](sqlite3_stmt* row) -> Status {
-                        std::pair<std::string, std::string> p;
-                        if (!column_text(row, 0, &p.first) || !column_text(row, 1, &p.second)) {
-                          return journal_reject(where + ": malformed client/cl_ord_id row");
-                        }
-                        state.cl_ord_ids.push_back(std::move(p));
-                        return Ok{};
-                      });
+    st = query_rows(db_,
+                    "SELECT client, cl_ord_id FROM journal WHERE kind IN (5, 6, 9, 11, 12) "
+                    "AND client IS NOT NULL AND cl_ord_id IS NOT NULL ORDER BY seq",
+                    where + ": read cl_ord_ids", [&](sqlite3_stmt* row) -> Status {
+                      std::pair<std::string, std::string> p;
+                      if (!column_text(row, 0, &p.first) || !column_text(row, 1, &p.second)) {
+                        return journal_reject(where + ": malformed client/cl_ord_id row");
+                      }
+                      state.cl_ord_ids.push_back(std::move(p));
+                      return Ok{};
+                    });
+    if (!st.ok()) return st;
+    // The latest record of each order carries its whole state ("order" in the payload).
+    st = query_rows(db_,
+                    "SELECT j.payload FROM journal j JOIN "
+                    "(SELECT order_id, MAX(seq) AS last FROM journal WHERE order_id > 0 "
+                    "AND kind IN (5, 7, 9, 10, 11) GROUP BY order_id) m ON j.seq = m.last "
+                    "WHERE json_extract(j.payload, '$.order.open') = 1 ORDER BY j.order_id",
+                    where + ": read open orders", [&](sqlite3_stmt* row) -> Status {
+                      std::string p;
+                      if (!column_text(row, 0, &p)) return journal_reject(where + ": malformed order row");
+                      state.open_orders.push_back(std::move(p));
+                      return Ok{};
+                    });
+    if (!st.ok()) return st;
+    const std::string recent = "SELECT client, ts_us, payload FROM journal WHERE kind = 7 AND ts_us >= "
+                               "(SELECT COALESCE(MAX(ts_us), 0) FROM journal) - " +
+                               std::to_string(kRecentFillsUs) + " ORDER BY seq";
+    return query_rows(db_, recent.c_str(), where + ": read recent fills", [&](sqlite3_stmt* row) -> Status {
+      RecoveredState::RecentFill f;
+      int64_t ts = 0;
+      if (!column_text(row, 0, &f.client) || !column_int(row, 1, &ts) || !column_text(row, 2, &f.payload)) {
+        return journal_reject(where + ": malformed fill row");
+      }
+      f.ts = TimeUs(ts);
+      state.recent_fills.push_back(std::move(f));
+      return Ok{};
+    });
   };
   s = read();
   if (s.ok()) s = exec(db_, "COMMIT", where + ": end read transaction");

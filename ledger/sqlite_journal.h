@@ -21,7 +21,7 @@ struct sqlite3_stmt;
 
 namespace otc::ledger {
 
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 
 class SqliteJournal final : public Journal {

@@ -1,5 +1,6 @@
 #include "tools/fix_client.h"
 
+#include <quickfix/FileStore.h>
 #include <quickfix/Session.h>
 
 #include <chrono>
@@ -75,6 +76,7 @@ bool FixClient::start(std::string* error) {
     d.setString("ResetOnLogon", config_.reset_on_logon ? "Y" : "N");
     d.setString("CheckLatency", "N");
     d.setString("TimestampPrecision", "3");
+    if (!config_.store_path.empty()) d.setString("FileStorePath", config_.store_path);
     if (!config_.data_dictionary.empty()) {
       d.setString("UseDataDictionary", "Y");
       d.setString("DataDictionary", config_.data_dictionary);
@@ -86,7 +88,11 @@ bool FixClient::start(std::string* error) {
     settings_.reset(new FIX::SessionSettings());
     settings_->set(d);
     settings_->set(session_id_, d);
-    store_.reset(new FIX::MemoryStoreFactory());
+    if (config_.store_path.empty()) {
+      store_.reset(new FIX::MemoryStoreFactory());
+    } else {
+      store_.reset(new FIX::FileStoreFactory(*settings_));
+    }
     log_.reset(new CaptureLogFactory(this));
     initiator_.reset(new FIX::ThreadedSocketInitiator(*this, *store_, *settings_, *log_));
     initiator_->start();

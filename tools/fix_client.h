@@ -1,7 +1,8 @@
 // tools/fix_client.h: a small QuickFIX 4.4 initiator for people and for tests.
 //
 // Logs on with Username/Password, sends what it is given and queues what it receives
-// (application messages and session-level Rejects), with bounded waits everywhere.
+// (application messages, resent ones included, and session-level Rejects), with bounded
+// waits everywhere.
 // Compiled as C++14 (QuickFIX headers). Methods are thread-safe.
 #pragma once
 
@@ -37,6 +38,11 @@ struct ClientConfig {
   std::string data_dictionary;  // validate what we receive against it when set
   bool reset_on_logon = true;   // ResetSeqNumFlag=Y on Logon
   int heartbeat_s = 30;
+  // Directory of a QuickFIX FileStore for our sequence numbers; "" keeps them in memory
+  // (they restart with every FixClient). With a path, a later FixClient with
+  // reset_on_logon = false continues the session: the gateway's messages stored while we
+  // were away (e.g. cancel-on-disconnect reports) come by resend, with PossDupFlag=Y.
+  std::string store_path;
 };
 
 class FixClient : public FIX::Application {

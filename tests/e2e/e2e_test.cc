@@ -17,7 +17,10 @@
 #include <quickfix/fix44/QuoteCancel.h>
 #include <quickfix/fix44/QuoteRequest.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <fstream>
@@ -371,8 +374,8 @@ TEST_CASE("quote, trade on the quote, every reject, and the journal agrees", "[e
                       "3007 quote_price_mismatch");
   expect_order_reject(*acme, send_order(*acme, next_id("C"), "ETH/USD", '1', "1", live.offer, live.quote_id), 99,
                       "3008 quote_instrument_mismatch");
-  expect_order_reject(*acme, send_order(*acme, next_id("C"), "BTC/USD", '1', "1", live.offer, live.quote_id, "2"), 11,
-                      "1012 unsupported_ord_type");
+  expect_order_reject(*acme, send_order(*acme, next_id("C"), "BTC/USD", '1', "1", live.offer, live.quote_id, "3"), 11,
+                      "1012 unsupported_ord_type");  // 3 = stop: not offered
   // Quote already executed (the first one) with a fresh ClOrdID.
   expect_order_reject(*acme, send_order(*acme, next_id("C"), "BTC/USD", '1', "0.5", offer, quote_id), 99,
                       "3004 quote_already_executed");
@@ -461,13 +464,13 @@ TEST_CASE("quote, trade on the quote, every reject, and the journal agrees", "[e
     std::vector<long long> amounts;
     while (sqlite3_step(tr) == SQLITE_ROW) amounts.push_back(sqlite3_column_int64(tr, 0));
     sqlite3_finalize(tr);
-    REQUIRE(amounts.size() >= 2);
-    CHECK(amounts[0] == t.second[0]);
-    CHECK(amounts[1] == t.second[1]);
-    if (t.second[2] > 0) {
-      REQUIRE(amounts.size() == 3);
-      CHECK(amounts[2] == t.second[2]);
-    }
+    // The fill pays out of the order's hold, which held exactly this notional and fee
+    // (a quoted order's price is known), so there is no release leg.
+    std::vector<long long> want = {t.second[0], t.second[1]};
+    if (t.second[2] > 0) want.push_back(t.second[2]);
+    std::sort(amounts.begin(), amounts.end());
+    std::sort(want.begin(), want.end());
+    CHECK(amounts == want);
   }
   // Every asset nets to zero; no client balance is negative; rejected orders moved nothing.
   REQUIRE(sqlite3_prepare_v2(db, "SELECT asset, SUM(balance) FROM balances GROUP BY asset", -1, &st, nullptr) ==
@@ -488,7 +491,13 @@ TEST_CASE("quote, trade on the quote, every reject, and the journal agrees", "[e
   sqlite3_finalize(st);
   REQUIRE(sqlite3_prepare_v2(db,
                              "SELECT COUNT(*) FROM transfers t JOIN journal j ON j.seq = t.seq"
-                             " WHERE j.kind_name NOT IN ('fill', 'deposit')",
+                             " WHERE j.kind_name NOT IN ('fill', 'deposit', 'order_accepted')",
+                             -1, &st, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_step(st) == SQLITE_ROW);
+  CHECK(sqlite3_column_int64(st, 0) == 0);
+  sqlite3_finalize(st);
+  // No order is open: every hold was consumed by its fill (or never taken).
+  REQUIRE(sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM balances WHERE purpose_name = 'client_held' AND balance != 0",
                              -1, &st, nullptr) == SQLITE_OK);
   REQUIRE(sqlite3_step(st) == SQLITE_ROW);
   CHECK(sqlite3_column_int64(st, 0) == 0);
@@ -954,4 +963,229 @@ TEST_CASE("a client that stops reading is cut off; everyone else keeps trading",
   bool closed = false;
   slow.read_until_closed(10000, &closed);
   CHECK(closed);
+}
+
+// ---- Orders: market, limit, resting, internal cross, cancel/replace, cancel-on-disconnect ----
+
+namespace {
+
+// A decimal price text moved by `bp` basis points (may be negative), truncated to cents.
+std::string px_moved(const std::string& px, double bp) {
+  const double v = std::stod(px) * (1.0 + bp / 10000.0);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.2f", v);
+  return buf;
+}
+std::string px_minus_cent(const std::string& px) {
+  const long long cents = std::llround(std::stod(px) * 100.0) - 1;
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%lld.%02lld", cents / 100, cents % 100);
+  return buf;
+}
+
+// A NewOrderSingle for a market ('1') or limit ('2') order; empty strings are left out.
+void send_plain_order(FixClient& c, const std::string& cl, const std::string& symbol, char side, const std::string& qty,
+                      const char* ord_type, const std::string& price, const std::string& tif,
+                      const std::string& slippage_bps = "") {
+  FIX44::NewOrderSingle o;
+  o.setField(11, cl);
+  o.setField(55, symbol);
+  o.setField(54, std::string(1, side));
+  o.setField(60, utc_now_fix());
+  o.setField(38, qty);
+  o.setField(40, ord_type);
+  if (!price.empty()) o.setField(44, price);
+  if (!tif.empty()) o.setField(59, tif);
+  if (!slippage_bps.empty()) o.setField(20001, slippage_bps);
+  REQUIRE(c.send(o));
+}
+
+// The next ExecutionReport for `cl` (other messages, e.g. streaming, are skipped).
+FIX::Message expect_er(FixClient& c, const std::string& cl, int timeout_ms = kWaitMs) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    FIX::Message m;
+    const bool got = left.count() > 0 && c.next(static_cast<int>(left.count()), &m);
+    INFO("waiting for an ExecutionReport of " << cl);
+    REQUIRE(got);
+    if (msg_type(m) == "8" && field(m, 11) == cl) return m;
+    INFO("unexpected: " << m.toString());
+    CHECK(msg_type(m) == "W");  // nothing else may come in between
+  }
+}
+
+std::string mid_of(const QuoteSeen& q) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.2f", (std::stod(q.bid) + std::stod(q.offer)) / 2.0);
+  return buf;
+}
+
+}  // namespace
+
+TEST_CASE("orders: market within and beyond tolerance, resting GTC filled by a price move, internal cross, "
+          "cancel/replace, cancel-on-disconnect",
+          "[e2e][orders]") {
+  auto acme = logon(kAcme);
+
+  // Market buy inside the gold tolerance (10 bp from the reference): New, then one Trade.
+  const std::string m1 = next_id("M");
+  send_plain_order(*acme, m1, "BTC/USD", '1', "0.5", "1", "", "");
+  FIX::Message n1 = expect_er(*acme, m1);
+  CHECK(field(n1, 150) == "0");
+  CHECK(field(n1, 39) == "0");
+  CHECK(field(n1, 40) == "1");
+  CHECK(field(n1, 44).empty());  // a market order has no price
+  note_exec_id(field(n1, 17));
+  FIX::Message f1 = expect_er(*acme, m1);
+  CHECK(field(f1, 150) == "F");
+  CHECK(field(f1, 39) == "2");
+  CHECK(field(f1, 32) == "0.5");
+  CHECK(field(f1, 14) == "0.5");
+  CHECK(field(f1, 151) == "0");
+  CHECK(field(f1, 6) == field(f1, 31));
+  note_exec_id(field(f1, 17));
+
+  // Beyond tolerance: 0 bp (and 0.5 bp, below the 5 bp half-spread) can never be met.
+  for (const char* tol : {"0", "0.5"}) {
+    const std::string m2 = next_id("M");
+    send_plain_order(*acme, m2, "BTC/USD", '1', "0.5", "1", "", "", tol);
+    expect_order_reject(*acme, m2, 99, "2005 slippage_exceeded");
+  }
+  // A malformed tolerance and a tolerance on a limit order are refused with their reasons.
+  const std::string m3 = next_id("M");
+  send_plain_order(*acme, m3, "BTC/USD", '1', "0.5", "1", "", "", "abc");
+  expect_order_reject(*acme, m3, 99, "1024 slippage_invalid");
+  const std::string m4 = next_id("M");
+  send_plain_order(*acme, m4, "BTC/USD", '1', "0.5", "1", "", "1");
+  expect_order_reject(*acme, m4, 11, "1021 unsupported_time_in_force");
+
+  // A GTC limit buy one cent under the desk's offer rests, and fills at its limit when the
+  // reference walks down. If the price fell between our look and the order (it then
+  // executes at once), try again: a rest must be seen.
+  std::string rested;
+  std::string limit;
+  for (int attempt = 0; attempt < 5 && rested.empty(); ++attempt) {
+    const QuoteSeen q = get_quote(*acme, "BTC/USD", '1', "1");
+    const std::string cl = next_id("L");
+    limit = px_minus_cent(q.offer);
+    send_plain_order(*acme, cl, "BTC/USD", '1', "1", "2", limit, "1");
+    FIX::Message n = expect_er(*acme, cl);
+    REQUIRE(field(n, 150) == "0");
+    CHECK(field(n, 59) == "1");
+    note_exec_id(field(n, 17));
+    FIX::Message more;
+    if (acme->next(300, &more)) {
+      // Marketable on arrival: it traded at the desk's price, not by a move.
+      REQUIRE(msg_type(more) == "8");
+      CHECK(field(more, 150) == "F");
+      note_exec_id(field(more, 17));
+      continue;
+    }
+    rested = cl;
+  }
+  REQUIRE_FALSE(rested.empty());
+  FIX::Message moved = expect_er(*acme, rested, 60000);
+  CHECK(field(moved, 150) == "F");
+  CHECK(field(moved, 39) == "2");
+  CHECK(field(moved, 31) == limit);  // a resting order fills at its own price
+  CHECK(field(moved, 14) == "1");
+  note_exec_id(field(moved, 17));
+
+  // Internal cross: BETA rests a GTC sell at the mid (inside both clients' spreads, so no
+  // desk price reaches it); ACME's GTC buy at that price trades with it at BETA's price.
+  auto beta = logon(kBeta);
+  const QuoteSeen q2 = get_quote(*acme, "BTC/USD", 0, "0.2");
+  const std::string mid = mid_of(q2);
+  const std::string sell = next_id("X");
+  send_plain_order(*beta, sell, "BTC/USD", '2', "0.2", "2", mid, "1");
+  FIX::Message sn = expect_er(*beta, sell);
+  REQUIRE(field(sn, 150) == "0");
+  const std::string buy = next_id("X");
+  send_plain_order(*acme, buy, "BTC/USD", '1', "0.2", "2", mid, "1");
+  FIX::Message bn = expect_er(*acme, buy);
+  CHECK(field(bn, 150) == "0");
+  FIX::Message bf = expect_er(*acme, buy);
+  CHECK(field(bf, 150) == "F");
+  CHECK(field(bf, 39) == "2");
+  CHECK(field(bf, 31) == mid);
+  FIX::Message sf = expect_er(*beta, sell);
+  CHECK(field(sf, 150) == "F");
+  CHECK(field(sf, 39) == "2");
+  CHECK(field(sf, 31) == mid);
+  CHECK(field(sf, 32) == "0.2");
+  CHECK(field(sf, 17) != field(bf, 17));
+  for (const FIX::Message* m : {&sn, &bn, &bf, &sf}) note_exec_id(field(*m, 17));
+
+  // Cancel/replace on a resting order far from the market; a second cancel is too late.
+  const std::string far = next_id("R");
+  const std::string far_px = px_moved(q2.bid, -500);
+  send_plain_order(*acme, far, "BTC/USD", '1', "0.3", "2", far_px, "1");
+  CHECK(field(expect_er(*acme, far), 150) == "0");
+  FIX::Message g;
+  g.getHeader().setField(35, "G");
+  const std::string rep = next_id("R");
+  g.setField(41, far);
+  g.setField(11, rep);
+  g.setField(55, "BTC/USD");
+  g.setField(54, "1");
+  g.setField(60, utc_now_fix());
+  g.setField(38, "0.4");
+  g.setField(40, "2");
+  g.setField(44, px_moved(q2.bid, -600));
+  REQUIRE(acme->send(g));
+  FIX::Message r = expect_er(*acme, rep);
+  CHECK(field(r, 150) == "5");
+  CHECK(field(r, 39) == "0");
+  CHECK(field(r, 41) == far);
+  CHECK(field(r, 38) == "0.4");
+  CHECK(field(r, 151) == "0.4");
+  auto send_cancel = [&](const std::string& orig) {
+    FIX::Message f;
+    f.getHeader().setField(35, "F");
+    const std::string cl = next_id("K");
+    f.setField(41, orig);
+    f.setField(11, cl);
+    f.setField(55, "BTC/USD");
+    f.setField(54, "1");
+    f.setField(60, utc_now_fix());
+    REQUIRE(acme->send(f));
+    return cl;
+  };
+  const std::string k1 = send_cancel(rep);
+  FIX::Message kc = expect_er(*acme, k1);
+  CHECK(field(kc, 150) == "4");
+  CHECK(field(kc, 39) == "4");
+  CHECK(field(kc, 41) == rep);
+  CHECK(field(kc, 151) == "0");
+  const std::string k2 = send_cancel(rep);
+  FIX::Message rej = expect(*acme, "9");
+  CHECK(field(rej, 11) == k2);
+  CHECK(field(rej, 434) == "1");
+  CHECK(field(rej, 102) == "0");  // too late to cancel
+  CHECK(field(rej, 39) == "4");
+  CHECK(field(rej, 58).find("5002 order_not_open") == 0);
+
+  // Cancel-on-disconnect (BETA is configured so): its resting order is canceled when the
+  // session ends, and BETA is told when it logs on again.
+  const std::string cod = next_id("D");
+  send_plain_order(*beta, cod, "BTC/USD", '2', "0.1", "2", px_moved(q2.offer, 500), "1");
+  CHECK(field(expect_er(*beta, cod), 150) == "0");
+  beta->stop();
+  beta.reset();
+  auto beta2 = logon(kBeta);
+  FIX::Message told = expect_er(*beta2, cod);
+  CHECK(field(told, 150) == "4");
+  CHECK(field(told, 39) == "4");
+  CHECK(field(told, 58).find("disconnect") != std::string::npos);
+  // And its status says so.
+  FIX::Message h;
+  h.getHeader().setField(35, "H");
+  h.setField(11, cod);
+  h.setField(55, "BTC/USD");
+  h.setField(54, "2");
+  REQUIRE(beta2->send(h));
+  FIX::Message st = expect_er(*beta2, cod);
+  CHECK(field(st, 150) == "I");
+  CHECK(field(st, 39) == "4");
 }

@@ -12,8 +12,8 @@
 namespace otc::engine::test {
 namespace {
 
-// Fills must report the quoted quantity in OrderAcceptedEvent.qty and FilledEvent
-// order_qty / last_qty / cum_qty (the ledger moves exactly that quantity).
+// Fills must report the quoted quantity in the ER New's order.qty and the ER Trade's
+// order.qty / last_qty / order.cum_qty (the ledger moves exactly that quantity).
 //
 // Engine::execute_quoted keeps `const Quote& q` pointing into the RFQ book, calls
 // rfq_.mark_executed(qid), which erases the quote, and only then reads q.qty to build
@@ -30,14 +30,20 @@ TEST_CASE("engine memory: the fill events carry the quoted quantity, not freed m
     const int64_t btc_before = w.client_balance(kAcme, kBtc);
     std::vector<Event> out = w.handle(w.order_for(q, side));
     REQUIRE(out.size() == 2);
-    const auto& acc = std::get<OrderAcceptedEvent>(out[0]);
-    const auto& fill = std::get<FilledEvent>(out[1]);
+    const ExecReportEvent& acc = er(out, 0);
+    const ExecReportEvent& fill = er(out, 1);
+    REQUIRE(acc.kind == ExecKind::kNew);
+    REQUIRE(fill.kind == ExecKind::kTrade);
     CHECK(w.client_balance(kAcme, kBtc) - btc_before == (side == Side::kBuy ? 123450000 : -123450000));
-    CHECK(acc.qty == Qty(123450000));
-    CHECK(fill.order_qty == Qty(123450000));
+    CHECK(w.held_balance(kAcme, kBtc) == 0);
+    CHECK(w.held_balance(kAcme, kUsd) == 0);
+    CHECK(acc.order.qty == Qty(123450000));
+    CHECK(acc.order.leaves_qty == Qty(123450000));
+    CHECK(fill.order.qty == Qty(123450000));
     CHECK(fill.last_qty == Qty(123450000));
-    CHECK(fill.cum_qty == Qty(123450000));
-    CHECK(fill.leaves_qty == Qty(0));
+    CHECK(fill.order.cum_qty == Qty(123450000));
+    CHECK(fill.order.leaves_qty == Qty(0));
+    CHECK(fill.order.status == OrdStatus::kFilled);
   }
 }
 

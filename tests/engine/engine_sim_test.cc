@@ -9,9 +9,11 @@
 // checked: one answer per command, every asset nets to zero, no negative client balance,
 // each quote executed at most once and never after it was canceled or if indicative,
 // filled quantities agree with the ledger's base-asset transfers, every ledger balance
-// equals the model's, the book holds the quotes the model says are live, and the journal
-// has one record per QuoteCancel and the quote records say firm/indicative and the skew
-// the model expects.
+// equals the model's (held accounts included: a quoted order's hold is taken on acceptance
+// and used up by its fill in the same command), the engine's own order invariants hold, the
+// book holds the quotes the model says are live, and the journal has one record per
+// QuoteCancel, one hold transfer per accepted order, and the quote records say
+// firm/indicative and the skew the model expects.
 //
 // The seed comes from std::random_device unless OTC_SEED is set; it is printed first.
 #include "engine/engine.h"
@@ -622,9 +624,13 @@ class Sim {
         case 7:
           if (!used_[o.client.value].empty()) o.cl_ord_id = *used_[o.client.value].begin();
           break;
-        case 8:
-          o.ord_type = '2';
+        case 8: {
+          // Limit and market orders exist now: naming a QuoteID with them is refused
+          // (kFieldNotAllowed); a type we do not take at all is kUnsupportedOrdType.
+          const char types[] = {'2', '1', '3', 'P'};
+          o.ord_type = types[u(std::size(types))];
           break;
+        }
         case 9:
           o.side = '9';
           break;
@@ -664,28 +670,36 @@ class Sim {
       const auto& r = std::get<OrderRejectedEvent>(out[0]);
       FAIL("unexpected order reject " << reject_name(r.reject.reason) << ": " << r.reject.detail);
     }
-    REQUIRE(out.size() == 2);  // accepted + filled
-    REQUIRE(std::holds_alternative<OrderAcceptedEvent>(out[0]));
-    REQUIRE(std::holds_alternative<FilledEvent>(out[1]));
-    const auto& acc = std::get<OrderAcceptedEvent>(out[0]);
-    const auto& f = std::get<FilledEvent>(out[1]);
-    REQUIRE(acc.order_id == f.order_id);
-    REQUIRE(acc.cl_ord_id == o.cl_ord_id);
+    REQUIRE(out.size() == 2);  // ER New + ER Trade
+    const ExecReportEvent& acc = er(out, 0);
+    const ExecReportEvent& f = er(out, 1);
+    REQUIRE(acc.kind == ExecKind::kNew);
+    REQUIRE(f.kind == ExecKind::kTrade);
+    REQUIRE(acc.order.order_id == f.order.order_id);
+    REQUIRE(acc.order.cl_ord_id == o.cl_ord_id);
+    REQUIRE(f.order.cl_ord_id == o.cl_ord_id);
+    REQUIRE(acc.order.status == OrdStatus::kNew);
+    REQUIRE(f.order.status == OrdStatus::kFilled);
+    REQUIRE(acc.order.ord_type == 'D');
+    REQUIRE(f.order.price == want.px);
     REQUIRE(f.last_px == want.px);
-    REQUIRE(f.avg_px == want.px);
+    REQUIRE(f.order.avg_px == want.px);
     REQUIRE(f.notional == want.notional);
     REQUIRE(f.fee == want.fee);
+    REQUIRE_FALSE(f.internal);
     // each quote executed at most once
     REQUIRE(executed_quote_ids_.insert(f.quote_id.value).second);
     ModelQuote& q = quotes_.at(f.quote_id.value);
     // Quantities are the quoted one (the ledger moved exactly that; see check_journal).
-    REQUIRE(acc.qty == q.q.qty);
-    REQUIRE(f.order_qty == q.q.qty);
+    REQUIRE(acc.order.qty == q.q.qty);
+    REQUIRE(acc.order.cum_qty == Qty(0));
+    REQUIRE(acc.order.leaves_qty == q.q.qty);
+    REQUIRE(f.order.qty == q.q.qty);
     REQUIRE(f.last_qty == q.q.qty);
-    REQUIRE(f.cum_qty == q.q.qty);
-    REQUIRE(f.leaves_qty == Qty(0));
+    REQUIRE(f.order.cum_qty == q.q.qty);
+    REQUIRE(f.order.leaves_qty == Qty(0));
     REQUIRE(f.exec_id.value > acc.exec_id.value);
-    REQUIRE(q.q.client == f.client);
+    REQUIRE(q.q.client == f.order.client);
     REQUIRE(w_.clock.now().value < q.q.valid_until.value);
     REQUIRE(q.q.firm);
     retire(f.quote_id.value, QState::kExecuted);
@@ -701,14 +715,20 @@ class Sim {
     };
     if (o.cl_ord_id.empty() || o.cl_ord_id.size() > kClOrdIdLengthMax) return rej(R::kClOrdIdInvalid);
     if (!used_[o.client.value].insert(o.cl_ord_id).second) return rej(R::kDuplicateClOrdId);
-    if (o.ord_type != 'D') return rej(R::kUnsupportedOrdType);
     if (o.side != '1' && o.side != '2') return rej(R::kUnsupportedSide);
+    if (o.ord_type != 'D' && o.ord_type != '1' && o.ord_type != '2') return rej(R::kUnsupportedOrdType);
     const Side side = o.side == '1' ? Side::kBuy : Side::kSell;
     const InstrumentSpec* inst = w_.ref.find_instrument(o.symbol);
     if (inst == nullptr) return rej(R::kUnknownInstrument);
     if (o.qty_text.empty()) return rej(R::kMissingField);
     Result<Qty> qty = parse_qty(w_.ref, *inst, o.qty_text);
     if (!qty.ok()) return rej(qty.reject().reason);
+    // The simulation sends no TimeInForce, ExpireTime or slippage. A limit or market order
+    // carrying the quote's QuoteID is refused before its price is looked at.
+    if (o.ord_type != 'D') {
+      REQUIRE(!o.quote_id.empty());  // one defect per order: the QuoteID is still there
+      return rej(R::kFieldNotAllowed);
+    }
     if (o.price_text.empty()) return rej(R::kMissingField);
     Result<Price> px = parse_price(*inst, o.price_text);
     if (!px.ok()) return rej(px.reject().reason);
@@ -735,7 +755,8 @@ class Sim {
     REQUIRE(*n > 0);
     const __int128 fee_raw = static_cast<__int128>(*n) * w_.ref.tier_of(o.client).fee_cbps;
     const int64_t f = static_cast<int64_t>(fee_raw / kCbpsPerUnit + (fee_raw % kCbpsPerUnit != 0 ? 1 : 0));
-    // Funds, from the model's balances (not the ledger's).
+    // Funds, from the model's balances (not the ledger's): on acceptance a buy holds its
+    // notional + fee of the quote asset, a sell its quantity of the base asset.
     const int64_t base = bal_[client_account(o.client, inst->base).value];
     const int64_t quote = bal_[client_account(o.client, inst->quote).value];
     const int64_t q = mq.q.qty.value;
@@ -748,23 +769,26 @@ class Sim {
     return e;
   }
 
-  void apply_fill(const FilledEvent& f) {
-    const InstrumentSpec& inst = w_.ref.instrument(f.instrument);
+  // A quoted order fills whole at once: its hold is taken and used up (or released) in
+  // the same command, so the held accounts end where they were (zero) and the available
+  // ones move as the trade says.
+  void apply_fill(const ExecReportEvent& f) {
+    const InstrumentSpec& inst = w_.ref.instrument(f.order.instrument);
     const int64_t q = f.last_qty.value;
     const int64_t n = f.notional.value;
     const int64_t fee_amt = f.fee.value;
-    const uint64_t cb = client_account(f.client, inst.base).value;
-    const uint64_t cq = client_account(f.client, inst.quote).value;
+    const uint64_t cb = client_account(f.order.client, inst.base).value;
+    const uint64_t cq = client_account(f.order.client, inst.quote).value;
     const uint64_t db = account("DESK", inst.base, AccountPurpose::kDeskInventory).value;
     const uint64_t dq = account("DESK", inst.quote, AccountPurpose::kDeskInventory).value;
     const uint64_t fq = account("FEES", inst.quote, AccountPurpose::kFeeIncome).value;
-    const int64_t sign = f.side == Side::kBuy ? 1 : -1;
+    const int64_t sign = f.order.side == Side::kBuy ? 1 : -1;
     bal_[cb] += sign * q;
     bal_[db] -= sign * q;
     bal_[cq] -= sign * n + fee_amt;
     bal_[dq] += sign * n;
     bal_[fq] += fee_amt;
-    filled_by_events_[{f.client.value, f.instrument.value}] += sign * q;
+    filled_by_events_[{f.order.client.value, f.order.instrument.value}] += sign * q;
   }
 
   // ---- invariants ---------------------------------------------------------------------
@@ -777,7 +801,7 @@ class Sim {
     }
     for (const ledger::Account& a : w_.ledger.accounts()) {
       const int64_t got = w_.ledger.balance(a.id).value;
-      if (a.purpose == AccountPurpose::kClientAvailable && got < 0) {
+      if ((a.purpose == AccountPurpose::kClientAvailable || a.purpose == AccountPurpose::kClientHeld) && got < 0) {
         FAIL(a.owner << "/" << a.asset_code << " is negative: " << got);
       }
       const int64_t want = bal_[a.id.value];
@@ -786,6 +810,10 @@ class Sim {
     if (w_.engine.rfq_book().live_count() != live_.size()) {
       FAIL("live quotes: engine " << w_.engine.rfq_book().live_count() << ", model " << live_.size());
     }
+    // No order stays open (quoted orders fill at once), so nothing stays held.
+    if (!w_.engine.open_orders().empty()) FAIL(w_.engine.open_orders().size() << " open orders");
+    const std::string broken = w_.engine.check_invariants();
+    if (!broken.empty()) FAIL("engine invariant: " << broken);
   }
 
   // Fills in the journal: the base-asset transfer moves exactly the trade's qty to or from
@@ -802,26 +830,50 @@ class Sim {
         REQUIRE(r.payload.find(mq.q.firm ? "\"firm\":true" : "\"firm\":false") != std::string::npos);
         REQUIRE(r.payload.find("\"skew_cbps\":" + std::to_string(mq.skew_cbps) + ",") != std::string::npos);
       }
+      if (r.kind == RecordKind::kOrderAccepted) {
+        // The hold: one transfer from the client's available to its held account, of the
+        // quote asset for a buy, the base asset for a sell.
+        INFO("accept record " << r.payload);
+        const ClientSpec* client = w_.ref.find_client(r.client);
+        REQUIRE(client != nullptr);
+        REQUIRE(r.transfers.size() == 1);
+        const ledger::Transfer& t = r.transfers[0];
+        REQUIRE(t.debit == w_.engine.available_account(client->id, t.asset));
+        REQUIRE(t.credit == w_.engine.held_account(client->id, t.asset));
+        REQUIRE(t.amount.value > 0);
+        ++accept_records_;
+        continue;
+      }
       if (r.kind != RecordKind::kFill) continue;
       REQUIRE(r.trade.has_value());
       const InstrumentSpec* inst = w_.ref.find_instrument(r.trade->instrument);
       REQUIRE(inst != nullptr);
       const ClientSpec* client = w_.ref.find_client(r.trade->client);
       REQUIRE(client != nullptr);
+      // The client's base position (available + held): a buy receives into available, a
+      // sell delivers out of what its acceptance held.
       const AccountId cb = client_account(client->id, inst->base);
+      const AccountId hb = w_.engine.held_account(client->id, inst->base);
+      const AccountId hq = w_.engine.held_account(client->id, inst->quote);
       int64_t moved = 0;
       int base_transfers = 0;
       for (const ledger::Transfer& t : r.transfers) {
+        if (r.trade->side == Side::kBuy && t.asset == inst->quote) {
+          // A buy pays notional and fee out of its hold, never out of available.
+          REQUIRE(t.debit == hq);
+        }
         if (t.asset != inst->base) continue;
         ++base_transfers;
-        if (t.credit == cb) moved += t.amount.value;
-        if (t.debit == cb) moved -= t.amount.value;
+        if (t.credit == cb || t.credit == hb) moved += t.amount.value;
+        if (t.debit == cb || t.debit == hb) moved -= t.amount.value;
+        if (r.trade->side == Side::kSell) REQUIRE(t.debit == hb);
       }
       REQUIRE(base_transfers == 1);
       REQUIRE(moved == (r.trade->side == Side::kBuy ? r.trade->qty.value : -r.trade->qty.value));
       filled_by_journal_[{client->id.value, inst->id.value}] += moved;
     }
     if (filled_by_journal_ != filled_by_events_) FAIL("filled quantities differ between events and the journal");
+    REQUIRE(accept_records_ == fills_);  // every accepted quoted order filled
     REQUIRE(cancel_records_ == cancels_);  // one record per QuoteCancel
   }
 
@@ -852,6 +904,7 @@ class Sim {
   int cancels_ = 0;
   int canceled_ = 0;
   int cancel_records_ = 0;
+  int accept_records_ = 0;
 };
 
 TEST_CASE("engine simulation: random history keeps every invariant", "[engine][sim]") {
@@ -871,7 +924,7 @@ TEST_CASE("engine simulation: random history keeps every invariant", "[engine][s
   CHECK(sim.expire_asked() > kSteps / 200);
   CHECK(sim.canceled() > kSteps / 400);
   CHECK(sim.skewed() > kSteps / 100);
-  CHECK(sim.distinct_rejects() >= 24);  // 20 before, + indicative, TTL, canceled, cancel type
+  CHECK(sim.distinct_rejects() >= 25);  // 20 before, + indicative, TTL, canceled, cancel type, field not allowed
 }
 
 }  // namespace

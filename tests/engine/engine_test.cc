@@ -1,9 +1,10 @@
 // tests/engine/engine_test.cc: the engine through Engine::handle: a scenario table with
-// every RejectReason the engine produces (MarketDataRequest's too; market data's own
-// behaviour is in market_data_test.cc), the quote -> order -> fill path with exact
-// balances and journal records, indicative quotes, ExpireTime, QuoteCancel, the desk's
-// inventory skew in a real flow, the halt after a failed commit, and restart from a
-// RecoveredState.
+// every RejectReason the engine produces (quote requests, quoted/limit/market orders,
+// cancels, replaces, status, MarketDataRequest; market data's own behaviour is in
+// market_data_test.cc, order behaviour in depth in orders_test.cc), the quote -> ER New ->
+// ER Trade path with exact balances, holds and journal records, fill-or-kill, indicative
+// quotes, ExpireTime, QuoteCancel, the desk's inventory skew in a real flow, the halt after
+// a failed commit, and restart from a RecoveredState.
 #include "engine/engine.h"
 
 #define CATCH_CONFIG_ENABLE_PAIR_STRINGMAKER  // readable failures of ClOrdID lists
@@ -12,6 +13,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <vector>
@@ -60,7 +62,8 @@ Setup then(Setup a, Setup b) {
 void execute(Ctx& c, const std::string& id, Side side = Side::kBuy) {
   std::vector<Event> out = c.w.handle(c.w.order_for(c.q, side, id));
   REQUIRE(out.size() == 2);
-  REQUIRE(std::holds_alternative<FilledEvent>(out[1]));
+  REQUIRE(is_er(out[0], ExecKind::kNew));
+  REQUIRE(is_er(out[1], ExecKind::kTrade));
 }
 
 Row quote_row(std::string name, QuoteRequestCmd req, RejectReason want, Setup setup = {},
@@ -160,6 +163,97 @@ Setup md_subscribed(ClientId client, std::string id, std::vector<std::string> sy
     REQUIRE(out.size() == symbols.size());
     for (const Event& e : out) REQUIRE(std::holds_alternative<MarketDataEvent>(e));
   };
+}
+
+// ---- Orders that are not quoted, cancels, replaces, status --------------------------
+
+// A limit order (GTC unless told) on BTC/USD unless told.
+NewOrderCmd limit_order(ClientId c, std::string id, char side, std::string qty, std::string px, char tif = kTifGtc,
+                        std::string symbol = "BTC/USD") {
+  NewOrderCmd o;
+  o.client = c;
+  o.cl_ord_id = std::move(id);
+  o.symbol = std::move(symbol);
+  o.side = side;
+  o.ord_type = '2';
+  o.qty_text = std::move(qty);
+  o.price_text = std::move(px);
+  o.tif = tif;
+  return o;
+}
+NewOrderCmd market_order(ClientId c, std::string id, char side, std::string qty, std::string slippage_bps = "") {
+  NewOrderCmd o;
+  o.client = c;
+  o.cl_ord_id = std::move(id);
+  o.symbol = "BTC/USD";
+  o.side = side;
+  o.ord_type = '1';
+  o.qty_text = std::move(qty);
+  o.slippage_bps = std::move(slippage_bps);
+  return o;
+}
+NewOrderCmd with(NewOrderCmd o, const std::function<void(NewOrderCmd&)>& edit) {
+  edit(o);
+  return o;
+}
+CancelOrderCmd cancel_order(ClientId c, std::string id, std::string orig, char side, std::string symbol = "BTC/USD") {
+  CancelOrderCmd x;
+  x.client = c;
+  x.cl_ord_id = std::move(id);
+  x.orig_cl_ord_id = std::move(orig);
+  x.symbol = std::move(symbol);
+  x.side = side;
+  return x;
+}
+ReplaceOrderCmd replace_order(ClientId c, std::string id, std::string orig, char side, std::string qty, std::string px,
+                              std::string symbol = "BTC/USD") {
+  ReplaceOrderCmd g;
+  g.client = c;
+  g.cl_ord_id = std::move(id);
+  g.orig_cl_ord_id = std::move(orig);
+  g.symbol = std::move(symbol);
+  g.side = side;
+  g.ord_type = '2';
+  g.qty_text = std::move(qty);
+  g.price_text = std::move(px);
+  return g;
+}
+
+// A row whose command is built after the setup.
+Row cmd_row(std::string name, std::function<Command(Ctx&)> cmd, RejectReason want, Setup setup = {},
+            std::function<void(ReferenceData&)> tweak = {}) {
+  return Row{std::move(name), std::move(setup), std::move(cmd), want, std::move(tweak), true};
+}
+template <typename C>
+Row fixed_row(std::string name, C cmd, RejectReason want, Setup setup = {},
+              std::function<void(ReferenceData&)> tweak = {}) {
+  return cmd_row(std::move(name), [cmd](Ctx&) { return Command(cmd); }, want, std::move(setup), std::move(tweak));
+}
+
+// `o` is accepted and rests (its one answer is the ER New).
+Setup rests(NewOrderCmd o) {
+  return [o](Ctx& c) {
+    const std::vector<Event> out = c.w.handle(o);
+    INFO("setup order " << o.cl_ord_id << ": " << (out.empty() ? "nothing" : event_name(out.back())));
+    REQUIRE(out.size() == 1);
+    REQUIRE(is_er(out[0], ExecKind::kNew));
+  };
+}
+// BETA rests a sell of 0.5 BTC at 65000.00 and ACME's buy of 1 BTC at 65000.00 takes it:
+// ACME's order "PART" rests with 0.5 filled.
+void acme_partly_filled(Ctx& c) {
+  rests(limit_order(kBeta, "B-SELL", '2', "0.5", "65000.00"))(c);
+  const std::vector<Event> out = c.w.handle(limit_order(kAcme, "PART", '1', "1", "65000.00"));
+  REQUIRE(out.size() == 3);  // New, and a Trade for each side of the cross
+  REQUIRE(er(out, 1).order.cl_ord_id == "PART");
+  REQUIRE(er(out, 1).internal);
+  REQUIRE(er(out, 1).order.status == OrdStatus::kPartiallyFilled);
+}
+// ACME's limit order "REST" (buy 1 BTC at 64000.00 GTC) rests.
+void acme_resting(Ctx& c) { rests(limit_order(kAcme, "REST", '1', "1", "64000.00"))(c); }
+
+std::function<void(ReferenceData&)> acme_limit(std::function<void(ClientLimits&)> edit) {
+  return [edit](ReferenceData& r) { edit(r.clients[kAcme.value].limits); };
 }
 
 // Setups for the quote's later life.
@@ -276,6 +370,162 @@ void append_md_rows(std::vector<Row>* rows) {
              then(many_subscriptions(2), stale), limit(2)),
   };
   rows->insert(rows->end(), md.begin(), md.end());
+}
+
+// ---- Limit and market orders, cancels, replaces, status (rejects) -----------------------
+void append_order_rows(std::vector<Row>* rows) {
+  const NewOrderCmd buy = limit_order(kAcme, "ORD-under-test", '1', "1", "64000.00");
+  const NewOrderCmd mkt = market_order(kAcme, "ORD-under-test", '1', "1");
+  auto in_us = [](int64_t us) {
+    return [us](Ctx& c) { return fix_time_ms(TimeUs(c.w.clock.now().value + us)); };
+  };
+  auto gtd = [buy](std::function<std::string(Ctx&)> time, std::string date) {
+    return [buy, time, date](Ctx& c) {
+      NewOrderCmd o = buy;
+      o.tif = kTifGtd;
+      if (time) o.expire_time = time(c);
+      o.expire_date = date;
+      return Command(o);
+    };
+  };
+  const CancelOrderCmd cxl = cancel_order(kAcme, "CXL-under-test", "REST", '1');
+  const ReplaceOrderCmd rpl = replace_order(kAcme, "RPL-under-test", "REST", '1', "1", "64100.00");
+  const std::vector<Row> more = {
+      // ---- TimeInForce, expiry, fields by order type
+      fixed_row("order: limit TimeInForce 2 (at the opening)", with(buy, [](NewOrderCmd& o) { o.tif = '2'; }),
+                R::kUnsupportedTimeInForce),
+      fixed_row("order: limit TimeInForce 5 (GTX)", with(buy, [](NewOrderCmd& o) { o.tif = '5'; }),
+                R::kUnsupportedTimeInForce),
+      fixed_row("order: market TimeInForce Day", with(mkt, [](NewOrderCmd& o) { o.tif = kTifDay; }),
+                R::kUnsupportedTimeInForce),
+      fixed_row("order: market TimeInForce GTC", with(mkt, [](NewOrderCmd& o) { o.tif = kTifGtc; }),
+                R::kUnsupportedTimeInForce),
+      cmd_row("order: GTD with neither ExpireTime nor ExpireDate", gtd({}, ""), R::kExpireTimeInvalid),
+      cmd_row("order: GTD with both ExpireTime and ExpireDate", gtd(in_us(60'000'000), "20261122"),
+              R::kExpireTimeInvalid),
+      cmd_row("order: GTD ExpireTime malformed", gtd([](Ctx&) { return std::string("tomorrow"); }, ""),
+              R::kExpireTimeInvalid),
+      cmd_row("order: GTD ExpireTime now", gtd(in_us(0), ""), R::kExpireTimeInvalid),
+      cmd_row("order: GTD ExpireTime in the past", gtd(in_us(-1000), ""), R::kExpireTimeInvalid),
+      cmd_row("order: GTD ExpireDate malformed", gtd({}, "2026-11-22"), R::kExpireTimeInvalid),
+      cmd_row("order: GTD ExpireDate yesterday", gtd({}, "20261120"), R::kExpireTimeInvalid),
+      fixed_row("order: ExpireTime with GTC",
+                with(buy, [](NewOrderCmd& o) { o.expire_time = "20261122-10:00:00"; }), R::kFieldNotAllowed),
+      fixed_row("order: ExpireDate with a Day order",
+                with(buy, [](NewOrderCmd& o) {
+                  o.tif = kTifDay;
+                  o.expire_date = "20261122";
+                }),
+                R::kFieldNotAllowed),
+      fixed_row("order: ExpireDate with a market order", with(mkt, [](NewOrderCmd& o) { o.expire_date = "20261122"; }),
+                R::kFieldNotAllowed),
+      fixed_row("order: MaxSlippageBps on a limit order", with(buy, [](NewOrderCmd& o) { o.slippage_bps = "10"; }),
+                R::kFieldNotAllowed),
+      fixed_row("order: Price on a market order", with(mkt, [](NewOrderCmd& o) { o.price_text = "65000.00"; }),
+                R::kFieldNotAllowed),
+      fixed_row("order: QuoteID on a limit order", with(buy, [](NewOrderCmd& o) { o.quote_id = "Q1"; }),
+                R::kFieldNotAllowed),
+      fixed_row("order: limit order without Price", with(buy, [](NewOrderCmd& o) { o.price_text = ""; }),
+                R::kMissingField),
+      // ---- market orders: slippage (gold: 10 bp by default, at most 500 bp)
+      fixed_row("order: MaxSlippageBps not a number", market_order(kAcme, "M", '1', "1", "abc"), R::kSlippageInvalid),
+      fixed_row("order: MaxSlippageBps negative", market_order(kAcme, "M", '1', "1", "-1"), R::kSlippageInvalid),
+      fixed_row("order: MaxSlippageBps above 500", market_order(kAcme, "M", '1', "1", "500.01"), R::kSlippageInvalid),
+      fixed_row("order: MaxSlippageBps with 3 decimals", market_order(kAcme, "M", '1', "1", "1.005"),
+                R::kSlippageInvalid),
+      fixed_row("order: market buy, desk offer beyond 4.99 bp", market_order(kAcme, "M", '1', "1", "4.99"),
+                R::kSlippageExceeded),
+      fixed_row("order: market sell, desk bid beyond 0 bp", market_order(kAcme, "M", '2', "1", "0"),
+                R::kSlippageExceeded),
+      fixed_row("order: market order on a stale price", mkt, R::kNoReferencePrice, [](Ctx& c) {
+        c.w.clock.advance_us(2000 * 1000 + 1);
+      }),
+      // ---- pre-trade limits
+      fixed_row("order: limit order above the order notional limit", buy, R::kOrderNotionalLimit, {},
+                acme_limit([](ClientLimits& l) { l.order_notional_max = Amount(6399999); })),
+      fixed_row("order: second resting order at open_orders_max 1", with(buy, [](NewOrderCmd& o) { o.price_text = "63000.00"; }),
+                R::kOpenOrdersLimit, acme_resting, acme_limit([](ClientLimits& l) { l.open_orders_max = 1; })),
+      fixed_row("order: traded today + this order above the daily limit", with(buy, [](NewOrderCmd& o) { o.qty_text = "0.54"; }),
+                R::kDailyNotionalLimit, then(acme_two_way, [](Ctx& c) { execute(c, "FIRST"); }),
+                acme_limit([](ClientLimits& l) { l.daily_notional_max = Amount(6503250 + 3456000 - 1); })),
+      fixed_row("order: open orders count against the daily limit", with(buy, [](NewOrderCmd& o) { o.cl_ord_id = "SECOND"; }),
+                R::kDailyNotionalLimit, acme_resting,
+                acme_limit([](ClientLimits& l) { l.daily_notional_max = Amount(2 * 6400000 - 1); })),
+      fixed_row("order: a buy beyond the position limit in the base asset", with(buy, [](NewOrderCmd& o) { o.qty_text = "2"; }),
+                R::kPositionLimit, {},
+                acme_limit([](ClientLimits& l) { l.position_max[kBtc.value] = Amount(5'100'000'000); })),
+      // At 65000.00 only the client's own sell crosses (the desk offers 65032.50).
+      fixed_row("order: would trade with the client's own resting sell", limit_order(kAcme, "X", '1', "1", "65000.00"),
+                R::kSelfTrade, rests(limit_order(kAcme, "MY-SELL", '2', "1", "65000.00"))),
+      fixed_row("order: the book is full (open_orders_max 1, another client's order rests)", buy, R::kOrderBookFull,
+                rests(limit_order(kBeta, "B-1", '2', "1", "66000.00")),
+                [](ReferenceData& r) { r.limits.open_orders_max = 1; }),
+      fixed_row("order: unfunded client's limit buy", limit_order(kGamma, "G-1", '1', "1", "64000.00"),
+                R::kInsufficientFunds),
+      fixed_row("order: a resting sell beyond the base balance", limit_order(kBeta, "B-1", '2', "5.0001", "70000.00"),
+                R::kInsufficientFunds),
+      fixed_row("order: funds already held by a resting order", limit_order(kBeta, "B-2", '2', "0.0001", "70000.00"),
+                R::kInsufficientFunds, rests(limit_order(kBeta, "B-1", '2', "5", "70000.00"))),
+      // ---- OrderCancelRequest
+      fixed_row("cancel order: unknown OrigClOrdID", cancel_order(kAcme, "CXL-1", "NO-SUCH", '1'), R::kUnknownOrder,
+                acme_resting),
+      fixed_row("cancel order: OrigClOrdID empty", cancel_order(kAcme, "CXL-1", "", '1'), R::kUnknownOrder),
+      fixed_row("cancel order: another client's order", cancel_order(kBeta, "CXL-1", "REST", '1'), R::kUnknownOrder,
+                acme_resting),
+      fixed_row("cancel order: OrigClOrdID replaced since", cxl, R::kUnknownOrder,
+                then(acme_resting, [](Ctx& c) {
+                  REQUIRE(is_er(c.w.handle(replace_order(kAcme, "REST-2", "REST", '1', "1", "63000.00")).at(0),
+                                ExecKind::kReplaced));
+                })),
+      fixed_row("cancel order: side differs", cancel_order(kAcme, "CXL-1", "REST", '2'), R::kOrderMismatch, acme_resting),
+      fixed_row("cancel order: symbol differs", cancel_order(kAcme, "CXL-1", "REST", '1', "ETH/USD"), R::kOrderMismatch,
+                acme_resting),
+      fixed_row("cancel order: OrderID of another order", [&] {
+                  CancelOrderCmd x = cxl;
+                  x.order_id = "O999";
+                  return x;
+                }(), R::kOrderMismatch, acme_resting),
+      fixed_row("cancel order: a filled quoted order", cancel_order(kAcme, "CXL-1", "FIRST", '1'), R::kOrderNotOpen,
+                then(acme_two_way, [](Ctx& c) { execute(c, "FIRST"); })),
+      fixed_row("cancel order: canceled already", cancel_order(kAcme, "CXL-2", "REST", '1'), R::kOrderNotOpen,
+                then(acme_resting, [](Ctx& c) {
+                  REQUIRE(is_er(c.w.handle(cancel_order(kAcme, "CXL-1", "REST", '1')).at(0), ExecKind::kCanceled));
+                })),
+      fixed_row("cancel order: ClOrdID empty", cancel_order(kAcme, "", "REST", '1'), R::kClOrdIdInvalid, acme_resting),
+      fixed_row("cancel order: ClOrdID of an order", cancel_order(kAcme, "REST", "REST", '1'), R::kDuplicateClOrdId,
+                acme_resting),
+      // ---- OrderCancelReplaceRequest
+      fixed_row("replace order: unknown OrigClOrdID", replace_order(kAcme, "RPL-1", "NO-SUCH", '1', "1", "64100.00"),
+                R::kUnknownOrder, acme_resting),
+      fixed_row("replace order: side differs", replace_order(kAcme, "RPL-1", "REST", '2', "1", "64100.00"),
+                R::kOrderMismatch, acme_resting),
+      fixed_row("replace order: qty not above the filled 0.5", replace_order(kAcme, "RPL-1", "PART", '1', "0.5", "65000.00"),
+                R::kReplaceQtyNotAboveFilled, acme_partly_filled),
+      fixed_row("replace order: TimeInForce changes", [&] {
+                  ReplaceOrderCmd g = rpl;
+                  g.tif = kTifIoc;
+                  return g;
+                }(), R::kReplaceUnsupported, acme_resting),
+      fixed_row("replace order: OrdType changes", [&] {
+                  ReplaceOrderCmd g = rpl;
+                  g.ord_type = '1';
+                  return g;
+                }(), R::kReplaceUnsupported, acme_resting),
+      fixed_row("replace order: Price missing", replace_order(kAcme, "RPL-1", "REST", '1', "1", ""), R::kMissingField,
+                acme_resting),
+      fixed_row("replace order: a filled quoted order", replace_order(kAcme, "RPL-1", "FIRST", '1', "1", "65032.50"),
+                R::kOrderNotOpen, then(acme_two_way, [](Ctx& c) { execute(c, "FIRST"); })),
+      fixed_row("replace order: more than the client can fund", replace_order(kBeta, "RPL-1", "B-1", '2', "6", "70000.00"),
+                R::kInsufficientFunds, rests(limit_order(kBeta, "B-1", '2', "5", "70000.00"))),
+      fixed_row("replace order: would trade with the client's own order", replace_order(kAcme, "RPL-1", "REST", '1', "1", "65000.00"),
+                R::kSelfTrade, then(acme_resting, rests(limit_order(kAcme, "MY-SELL", '2', "1", "65000.00")))),
+      // ---- OrderStatusRequest: answered, never journaled
+      fixed_row("status: unknown ClOrdID", OrderStatusCmd{kAcme, "NO-SUCH", "", "BTC/USD", '1'}, R::kUnknownOrder,
+                acme_resting),
+      fixed_row("status: another client's order", OrderStatusCmd{kBeta, "REST", "", "BTC/USD", '1'}, R::kUnknownOrder,
+                acme_resting),
+  };
+  rows->insert(rows->end(), more.begin(), more.end());
 }
 
 std::vector<Row> engine_rows() {
@@ -419,9 +669,20 @@ std::vector<Row> engine_rows() {
       order_row("order: QuoteID missing", set_quote_id(""), R::kMissingField),
       order_row("order: side 3", set_side('3'), R::kUnsupportedSide),
       order_row("order: side absent", set_side(0), R::kUnsupportedSide),
-      order_row("order: OrdType market", set_ord_type('1'), R::kUnsupportedOrdType),
-      order_row("order: OrdType limit", set_ord_type('2'), R::kUnsupportedOrdType),
+      // Market and limit orders are taken now, but not with a QuoteID (see the order rows below).
+      order_row("order: OrdType market with the quote's QuoteID and Price", set_ord_type('1'), R::kFieldNotAllowed),
+      order_row("order: OrdType limit with the quote's QuoteID", set_ord_type('2'), R::kFieldNotAllowed),
       order_row("order: OrdType absent", set_ord_type(0), R::kUnsupportedOrdType),
+      order_row("order: OrdType 3 (stop)", set_ord_type('3'), R::kUnsupportedOrdType),
+      order_row("order: OrdType P (pegged)", set_ord_type('P'), R::kUnsupportedOrdType),
+      order_row("order: quoted order with TimeInForce GTC", [](Ctx&, NewOrderCmd& o) { o.tif = kTifGtc; },
+                R::kUnsupportedTimeInForce),
+      order_row("order: quoted order with an ExpireTime", [](Ctx& c, NewOrderCmd& o) {
+                  o.expire_time = fix_time_ms(TimeUs(c.w.clock.now().value + 60'000'000));
+                },
+                R::kFieldNotAllowed),
+      order_row("order: quoted order with MaxSlippageBps", [](Ctx&, NewOrderCmd& o) { o.slippage_bps = "10"; },
+                R::kFieldNotAllowed),
 
       // ---- orders: the quote -----------------------------------------------------------
       order_row("order: QuoteID never given", set_quote_id("Q999"), R::kUnknownQuote),
@@ -518,15 +779,10 @@ std::vector<Row> engine_rows() {
       quote_row("quote: notional rounds to zero (sell 0.001 ETH at a 0.000001 BTC bid)",
                 qr(kAcme, "ETH/BTC", '2', "0.001"), R::kNotionalTooSmall,
                 [](Ctx& c) { c.w.tick(kEthBtc, "0.000002"); }),
-      order_row("order: client balance would overflow", {}, R::kBalanceOverflow,
-                [](Ctx& c) {
-                  // As much BTC as the external account can give: ACME then holds
-                  // INT64_MAX - 5 BTC + 1 sat (BETA has the other 5), and buys 10 BTC.
-                  const int64_t ext = c.w.balance("EXTERNAL", kBtc, AccountPurpose::kExternal);
-                  c.w.deposit(kAcme, kBtc, Amount(INT64_MAX + ext + 1));
-                  REQUIRE(c.w.client_balance(kAcme, kBtc) == INT64_MAX - 500000000 + 1);
-                  c.q = c.w.quote(kAcme, "BTC/USD", '1', "10");
-                }),
+      // "client balance would overflow" (kBalanceOverflow) left the table: the engine now
+      // aborts on it (see "engine: a fill that would overflow the buyer's balance ...").
+      order_row("order: quoted order above the client's order notional limit", {}, R::kOrderNotionalLimit,
+                acme_two_way, acme_limit([](ClientLimits& l) { l.order_notional_max = Amount(6503249); })),
 
       // ---- orders: ClOrdID -------------------------------------------------------------
       order_row("order: duplicate ClOrdID of a filled order", set_cl_ord_id("DUP"), R::kDuplicateClOrdId,
@@ -563,6 +819,7 @@ std::vector<Row> engine_rows() {
                 then(acme_two_way, [](Ctx& c) { execute(c, "ONLY-ONE"); }),
                 [](ReferenceData& r) { r.limits.cl_ord_ids_per_client_max = 1; }),
   };
+  append_order_rows(&rows);
   append_md_rows(&rows);
   return rows;
 }
@@ -571,6 +828,19 @@ std::map<uint64_t, int64_t> snapshot_balances(const World& w) {
   std::map<uint64_t, int64_t> m;
   for (const ledger::Account& a : w.ledger.accounts()) m[a.id.value] = w.ledger.balance(a.id).value;
   return m;
+}
+
+// Every open order as text (id, ClOrdID, qty, price, filled, held, status): equal lists
+// mean no order was placed, changed or closed.
+std::vector<std::string> order_states(const World& w) {
+  std::vector<std::string> v;
+  for (const Order* o : w.engine.open_orders()) {
+    v.push_back(format_order_id(o->id) + " " + o->cl_ord_id + " " + std::to_string(o->qty.value) + "@" +
+                std::to_string(o->limit.value) + " cum " + std::to_string(o->cum.value) + " held " +
+                std::to_string(o->held.value) + " status " + std::string(1, static_cast<char>(o->status)) +
+                " priority " + std::to_string(o->priority));
+  }
+  return v;
 }
 
 // After a market data row: every price moves, the throttle interval passes, the timer
@@ -599,6 +869,7 @@ TEST_CASE("engine: every rejection, answered once, journaled, nothing else chang
     const Command cmd = row.cmd(ctx);
     const auto before = snapshot_balances(w);
     const size_t live_before = w.engine.rfq_book().live_count();
+    const std::vector<std::string> orders_before = order_states(w);
 
     std::vector<Event> out = w.handle(cmd);
     REQUIRE(out.size() == 1);
@@ -631,11 +902,36 @@ TEST_CASE("engine: every rejection, answered once, journaled, nothing else chang
       CHECK(e.client == m->client);
       CHECK(e.md_req_id == m->md_req_id);
       CHECK(e.ts == w.clock.now());
+    } else if (std::holds_alternative<CancelOrderCmd>(cmd) || std::holds_alternative<ReplaceOrderCmd>(cmd)) {
+      REQUIRE(std::holds_alternative<CancelRejectedEvent>(out[0]));
+      const auto& e = std::get<CancelRejectedEvent>(out[0]);
+      reject = &e.reject;
+      const auto* x = std::get_if<CancelOrderCmd>(&cmd);
+      const auto* g = std::get_if<ReplaceOrderCmd>(&cmd);
+      CHECK(e.client == (x ? x->client : g->client));
+      CHECK(e.cl_ord_id == (x ? x->cl_ord_id : g->cl_ord_id));
+      CHECK(e.orig_cl_ord_id == (x ? x->orig_cl_ord_id : g->orig_cl_ord_id));
+      CHECK(e.response_to == (x ? '1' : '2'));
+      // The order's id and status when the OrigClOrdID named one of the client's orders
+      // (every row but some kUnknownOrder ones does).
+      CHECK(e.order_id.has_value() == e.ord_status.has_value());
+      if (row.want != R::kUnknownOrder) CHECK(e.order_id.has_value());
+      CHECK(e.ts == w.clock.now());
+    } else if (const auto* h = std::get_if<OrderStatusCmd>(&cmd)) {
+      REQUIRE(std::holds_alternative<OrderRejectedEvent>(out[0]));
+      const auto& e = std::get<OrderRejectedEvent>(out[0]);
+      reject = &e.reject;
+      CHECK(e.exec_type == 'I');  // the status answer for an unknown order
+      CHECK(e.client == h->client);
+      CHECK(e.cl_ord_id == h->cl_ord_id);
+      CHECK(e.order_id == OrderId(0));
+      CHECK(e.exec_id == ExecId(0));
     } else {
       const auto& o = std::get<NewOrderCmd>(cmd);
       REQUIRE(std::holds_alternative<OrderRejectedEvent>(out[0]));
       const auto& e = std::get<OrderRejectedEvent>(out[0]);
       reject = &e.reject;
+      CHECK(e.exec_type == '8');
       CHECK(e.client == o.client);
       CHECK(e.cl_ord_id == o.cl_ord_id);
       CHECK(e.symbol == o.symbol);
@@ -663,14 +959,24 @@ TEST_CASE("engine: every rejection, answered once, journaled, nothing else chang
       CHECK(md_probe(w) == md_probe(twin));
       continue;
     }
+    if (std::holds_alternative<OrderStatusCmd>(cmd)) {
+      // A status answer changes nothing and is not journaled.
+      CHECK(w.journal.pending() == 0);
+      CHECK(snapshot_balances(w) == before);
+      CHECK(order_states(w) == orders_before);
+      continue;
+    }
     // Exactly one record, the reject, with its reason number; no balance or quote moved.
     REQUIRE(w.journal.pending() == 1);
     const size_t committed_before = w.journal.committed().size();
     REQUIRE(w.journal.commit().ok());
     REQUIRE(w.journal.committed().size() == committed_before + 1);
     const JournalRecord& rec = w.journal.committed().back();
+    const bool cancel_or_replace =
+        std::holds_alternative<CancelOrderCmd>(cmd) || std::holds_alternative<ReplaceOrderCmd>(cmd);
     const RecordKind want_kind = std::holds_alternative<QuoteRequestCmd>(cmd)  ? RecordKind::kQuoteRejected
                                  : std::holds_alternative<QuoteCancelCmd>(cmd) ? RecordKind::kQuoteCanceled
+                                 : cancel_or_replace                           ? RecordKind::kCancelRejected
                                                                                : RecordKind::kOrderRejected;
     CHECK(rec.kind == want_kind);
     CHECK(rec.payload.find("\"reason\":" + std::to_string(static_cast<int>(row.want))) != std::string::npos);
@@ -681,8 +987,19 @@ TEST_CASE("engine: every rejection, answered once, journaled, nothing else chang
                          row.want != R::kClOrdIdLimit;
       CHECK(rec.cl_ord_id == (taken ? o->cl_ord_id : std::string()));
     }
+    if (cancel_or_replace) {
+      // A refused cancel or replace uses up its ClOrdID, unless it was not a usable one.
+      const std::string id = std::holds_alternative<CancelOrderCmd>(cmd) ? std::get<CancelOrderCmd>(cmd).cl_ord_id
+                                                                        : std::get<ReplaceOrderCmd>(cmd).cl_ord_id;
+      const bool taken = row.want != R::kClOrdIdInvalid && row.want != R::kDuplicateClOrdId;
+      CHECK(rec.cl_ord_id == (taken ? id : std::string()));
+      CHECK(rec.payload.find(std::holds_alternative<CancelOrderCmd>(cmd) ? "\"response_to\":\"1\""
+                                                                         : "\"response_to\":\"2\"") != std::string::npos);
+    }
     CHECK(snapshot_balances(w) == before);
     CHECK(w.engine.rfq_book().live_count() == live_before);
+    CHECK(order_states(w) == orders_before);  // no order was placed, changed or closed
+    CHECK(w.engine.check_invariants() == "");
   }
 }
 
@@ -690,6 +1007,11 @@ TEST_CASE("engine: the table triggers every reason the engine can produce", "[en
   std::set<RejectReason> covered;
   for (const Row& row : engine_rows()) covered.insert(row.want);
   covered.insert(R::kJournalHalted);  // "after a failed commit ..." below
+  // Not a reject: an FOK order that cannot fill is accepted and canceled, the reason in
+  // its ER Canceled's text ("a fill-or-kill order that cannot fill in full ..." below).
+  covered.insert(R::kFillOrKillUnfillable);
+  // Only by aborting now (suspected engine bug): "a fill that would overflow ..." below.
+  covered.insert(R::kBalanceOverflow);
   int n = 0;
   const RejectReason* all = all_reject_reasons(&n);
   for (int i = 0; i < n; ++i) {
@@ -731,50 +1053,66 @@ TEST_CASE("engine: quote then order -> accepted then filled, balances and journa
   CHECK(o.qty_text == "1");
   std::vector<Event> out = w.handle(o);
   REQUIRE(out.size() == 2);
-  REQUIRE(std::holds_alternative<OrderAcceptedEvent>(out[0]));
-  REQUIRE(std::holds_alternative<FilledEvent>(out[1]));
-  const auto& acc = std::get<OrderAcceptedEvent>(out[0]);
-  const auto& fill = std::get<FilledEvent>(out[1]);
-  CHECK(acc.client == kAcme);
-  CHECK(acc.order_id == OrderId(1));
-  CHECK(acc.cl_ord_id == "ACME-0001");
-  CHECK(acc.instrument == kBtcUsd);
-  CHECK(acc.side == Side::kBuy);
-  CHECK(acc.ord_type == 'D');
-  CHECK(acc.qty == Qty(100000000));
-  CHECK(acc.price == Price(6503250));
+  const ExecReportEvent& acc = er(out, 0);
+  const ExecReportEvent& fill = er(out, 1);
+  // ER New: the order as accepted.
+  CHECK(acc.kind == ExecKind::kNew);
+  CHECK(acc.order.client == kAcme);
+  CHECK(acc.order.order_id == OrderId(1));
+  CHECK(acc.order.cl_ord_id == "ACME-0001");
+  CHECK(acc.order.orig_cl_ord_id.empty());
+  CHECK(acc.order.instrument == kBtcUsd);
+  CHECK(acc.order.side == Side::kBuy);
+  CHECK(acc.order.ord_type == 'D');
+  CHECK(acc.order.tif == 0);
+  CHECK(acc.order.qty == Qty(100000000));
+  CHECK(acc.order.price == Price(6503250));
+  CHECK_FALSE(acc.order.expire.has_value());
+  CHECK(acc.order.status == OrdStatus::kNew);
+  CHECK(acc.order.cum_qty == Qty(0));
+  CHECK(acc.order.leaves_qty == Qty(100000000));
+  CHECK(acc.order.avg_px == Price(0));
   CHECK(acc.ts == TimeUs(kStart.value + 1500));
-  CHECK(fill.client == kAcme);
-  CHECK(fill.order_id == acc.order_id);
-  CHECK(fill.cl_ord_id == "ACME-0001");
+  // ER Trade: the fill, and the order after it.
+  CHECK(fill.kind == ExecKind::kTrade);
+  CHECK(fill.order.client == kAcme);
+  CHECK(fill.order.order_id == acc.order.order_id);
+  CHECK(fill.order.cl_ord_id == "ACME-0001");
   CHECK(fill.quote_id == q.quote_id);
-  CHECK(fill.instrument == kBtcUsd);
-  CHECK(fill.side == Side::kBuy);
-  CHECK(fill.ord_type == 'D');
-  CHECK(fill.order_qty == Qty(100000000));
-  CHECK(fill.order_price == Price(6503250));
+  CHECK(fill.order.instrument == kBtcUsd);
+  CHECK(fill.order.side == Side::kBuy);
+  CHECK(fill.order.ord_type == 'D');
+  CHECK(fill.order.qty == Qty(100000000));
+  CHECK(fill.order.price == Price(6503250));
+  CHECK(fill.order.status == OrdStatus::kFilled);
   CHECK(fill.last_qty == Qty(100000000));
   CHECK(fill.last_px == *q.offer);
-  CHECK(fill.cum_qty == Qty(100000000));
-  CHECK(fill.leaves_qty == Qty(0));
-  CHECK(fill.avg_px == *q.offer);
+  CHECK(fill.order.cum_qty == Qty(100000000));
+  CHECK(fill.order.leaves_qty == Qty(0));
+  CHECK(fill.order.avg_px == *q.offer);
   CHECK(fill.notional == Amount(6503250));  // 65032.50 USD
   CHECK(fill.fee == Amount(0));             // gold
+  CHECK_FALSE(fill.internal);
+  CHECK(fill.text.empty());
   CHECK(fill.ts == acc.ts);
   CHECK(acc.exec_id.value > 0);
   CHECK(fill.exec_id.value > acc.exec_id.value);
-  CHECK(format_order_id(acc.order_id) == "O1");
+  CHECK(format_order_id(acc.order.order_id) == "O1");
   CHECK(w.engine.rfq_book().live_count() == 0);
+  CHECK(w.engine.open_orders().empty());
 
-  // Balances: ACME +1 BTC, -65032.50 USD; the desk the opposite; no fee.
+  // Balances: ACME +1 BTC, -65032.50 USD; the desk the opposite; no fee; nothing left held.
   CHECK(w.client_balance(kAcme, kBtc) == 5100000000);
   CHECK(w.client_balance(kAcme, kUsd) == 500000000 - 6503250);
+  CHECK(w.held_balance(kAcme, kUsd) == 0);
+  CHECK(w.held_balance(kAcme, kBtc) == 0);
   CHECK(w.desk_balance(kBtc) == -100000000);
   CHECK(w.desk_balance(kUsd) == 6503250);
   CHECK(w.fee_balance(kUsd) == 0);
   for (const AssetSpec& a : w.ref.assets) CHECK(w.ledger.asset_net(a.code) == 0);
+  CHECK(w.engine.check_invariants() == "");
 
-  // Journal: quote, accepted, fill (with trade row and transfers), all in one commit.
+  // Journal: quote, accepted (with the hold), fill (with trade row and transfers), all in one commit.
   REQUIRE(w.journal.pending() == 3);
   REQUIRE(w.journal.commit().ok());
   const auto& recs = w.journal.committed();
@@ -787,22 +1125,37 @@ TEST_CASE("engine: quote then order -> accepted then filled, balances and journa
   CHECK(rq.quote_id == q.quote_id);
   CHECK(rq.payload.find("\"offer\":6503250") != std::string::npos);
   CHECK(rq.payload.find("\"bid\":6496750") != std::string::npos);
+  const AccountId acme_btc = w.ledger.find("ACME", "BTC", AccountPurpose::kClientAvailable);
+  const AccountId acme_usd = w.ledger.find("ACME", "USD", AccountPurpose::kClientAvailable);
+  const AccountId acme_usd_held = w.ledger.find("ACME", "USD", AccountPurpose::kClientHeld);
+  const AccountId desk_btc = w.ledger.find("DESK", "BTC", AccountPurpose::kDeskInventory);
+  const AccountId desk_usd = w.ledger.find("DESK", "USD", AccountPurpose::kDeskInventory);
+  CHECK(acme_usd_held == w.engine.held_account(kAcme, kUsd));
   CHECK(ra.kind == RecordKind::kOrderAccepted);
   CHECK(ra.client == "ACME");
-  CHECK(ra.order_id == acc.order_id);
+  CHECK(ra.order_id == acc.order.order_id);
   CHECK(ra.exec_id == acc.exec_id);
   CHECK(ra.quote_id == q.quote_id);
   CHECK(ra.cl_ord_id == "ACME-0001");
-  CHECK(ra.transfers.empty());
+  CHECK(ra.payload.find("\"open\":true") != std::string::npos);
+  // Acceptance holds what the order may consume: notional + fee (0) at the quoted price.
+  REQUIRE(ra.transfers.size() == 1);
+  CHECK(ra.transfers[0].debit == acme_usd);
+  CHECK(ra.transfers[0].credit == acme_usd_held);
+  CHECK(ra.transfers[0].amount == Amount(6503250));
+  CHECK(ra.transfers[0].asset_code == "USD");
   CHECK(rf.kind == RecordKind::kFill);
-  CHECK(rf.order_id == acc.order_id);
+  CHECK(rf.order_id == acc.order.order_id);
   CHECK(rf.exec_id == fill.exec_id);
   CHECK(rf.quote_id == q.quote_id);
   CHECK(rf.cl_ord_id == "ACME-0001");
+  CHECK(rf.payload.find("\"open\":false") != std::string::npos);
+  CHECK(rf.payload.find("\"status\":\"2\"") != std::string::npos);
+  CHECK(rf.payload.find("\"counterparty\":\"DESK\"") != std::string::npos);
   REQUIRE(rf.trade.has_value());
   const ledger::TradeRow& t = *rf.trade;
   CHECK(t.exec_id == fill.exec_id);
-  CHECK(t.order_id == acc.order_id);
+  CHECK(t.order_id == acc.order.order_id);
   CHECK(t.quote_id == q.quote_id);
   CHECK(t.client == "ACME");
   CHECK(t.cl_ord_id == "ACME-0001");
@@ -814,19 +1167,18 @@ TEST_CASE("engine: quote then order -> accepted then filled, balances and journa
   CHECK(t.price_text == "65032.5");
   CHECK(t.notional == Amount(6503250));
   CHECK(t.fee == Amount(0));
-  REQUIRE(rf.transfers.size() == 2);  // no zero-amount fee transfer
-  const AccountId acme_btc = w.ledger.find("ACME", "BTC", AccountPurpose::kClientAvailable);
-  const AccountId acme_usd = w.ledger.find("ACME", "USD", AccountPurpose::kClientAvailable);
-  const AccountId desk_btc = w.ledger.find("DESK", "BTC", AccountPurpose::kDeskInventory);
-  const AccountId desk_usd = w.ledger.find("DESK", "USD", AccountPurpose::kDeskInventory);
-  CHECK(rf.transfers[0].debit == desk_btc);
-  CHECK(rf.transfers[0].credit == acme_btc);
-  CHECK(rf.transfers[0].amount == Amount(100000000));
-  CHECK(rf.transfers[0].asset_code == "BTC");
-  CHECK(rf.transfers[1].debit == acme_usd);
-  CHECK(rf.transfers[1].credit == desk_usd);
-  CHECK(rf.transfers[1].amount == Amount(6503250));
-  CHECK(rf.transfers[0].id.value > 0);
+  // The fill pays from the hold: no zero-amount fee transfer, nothing left to release.
+  REQUIRE(rf.transfers.size() == 2);
+  CHECK(rf.transfers[0].debit == acme_usd_held);
+  CHECK(rf.transfers[0].credit == desk_usd);
+  CHECK(rf.transfers[0].amount == Amount(6503250));
+  CHECK(rf.transfers[0].asset_code == "USD");
+  CHECK(rf.transfers[1].debit == desk_btc);
+  CHECK(rf.transfers[1].credit == acme_btc);
+  CHECK(rf.transfers[1].amount == Amount(100000000));
+  CHECK(rf.transfers[1].asset_code == "BTC");
+  CHECK(ra.transfers[0].id.value > 0);
+  CHECK(rf.transfers[0].id.value == ra.transfers[0].id.value + 1);
   CHECK(rf.transfers[1].id.value == rf.transfers[0].id.value + 1);
 }
 
@@ -837,8 +1189,9 @@ TEST_CASE("engine: silver client sells on a two-way quote, fee charged in the qu
   CHECK(*q.offer == Price(6506500));  // 65065.00
   std::vector<Event> out = w.handle(w.order_for(q, Side::kSell, "B-1"));
   REQUIRE(out.size() == 2);
-  const auto& fill = std::get<FilledEvent>(out[1]);
-  CHECK(fill.side == Side::kSell);
+  const ExecReportEvent& fill = er(out, 1);
+  REQUIRE(fill.kind == ExecKind::kTrade);
+  CHECK(fill.order.side == Side::kSell);
   CHECK(fill.last_px == Price(6493500));
   CHECK(fill.notional == Amount(6493500));
   CHECK(fill.fee == Amount(650));  // 649.35 -> 650 cents
@@ -847,11 +1200,30 @@ TEST_CASE("engine: silver client sells on a two-way quote, fee charged in the qu
   CHECK(w.desk_balance(kBtc) == 100000000);
   CHECK(w.desk_balance(kUsd) == -6493500);
   CHECK(w.fee_balance(kUsd) == 650);
+  CHECK(w.held_balance(kBeta, kBtc) == 0);
   REQUIRE(w.journal.commit().ok());
-  const JournalRecord& rf = w.journal.committed().back();
+  const auto& recs = w.journal.committed();
+  const JournalRecord& ra = recs[recs.size() - 2];
+  const JournalRecord& rf = recs.back();
+  const AccountId beta_btc = w.ledger.find("BETA", "BTC", AccountPurpose::kClientAvailable);
+  const AccountId beta_btc_held = w.ledger.find("BETA", "BTC", AccountPurpose::kClientHeld);
+  const AccountId beta_usd = w.ledger.find("BETA", "USD", AccountPurpose::kClientAvailable);
+  // A sell holds its quantity of the base asset on acceptance ...
+  REQUIRE(ra.kind == RecordKind::kOrderAccepted);
+  REQUIRE(ra.transfers.size() == 1);
+  CHECK(ra.transfers[0].debit == beta_btc);
+  CHECK(ra.transfers[0].credit == beta_btc_held);
+  CHECK(ra.transfers[0].amount == Amount(100000000));
+  // ... delivers it from the hold, and pays its fee out of the proceeds.
   REQUIRE(rf.kind == RecordKind::kFill);
   REQUIRE(rf.transfers.size() == 3);
-  CHECK(rf.transfers[2].debit == w.ledger.find("BETA", "USD", AccountPurpose::kClientAvailable));
+  CHECK(rf.transfers[0].debit == beta_btc_held);
+  CHECK(rf.transfers[0].credit == w.ledger.find("DESK", "BTC", AccountPurpose::kDeskInventory));
+  CHECK(rf.transfers[0].amount == Amount(100000000));
+  CHECK(rf.transfers[1].debit == w.ledger.find("DESK", "USD", AccountPurpose::kDeskInventory));
+  CHECK(rf.transfers[1].credit == beta_usd);
+  CHECK(rf.transfers[1].amount == Amount(6493500));
+  CHECK(rf.transfers[2].debit == beta_usd);
   CHECK(rf.transfers[2].credit == w.ledger.find("FEES", "USD", AccountPurpose::kFeeIncome));
   CHECK(rf.transfers[2].amount == Amount(650));
 }
@@ -865,7 +1237,8 @@ TEST_CASE("engine: a two-way quote trades on either side", "[engine]") {
   CHECK(*q.offer == Price(320160));
   std::vector<Event> out = w.handle(w.order_for(q, side));
   REQUIRE(out.size() == 2);
-  const auto& fill = std::get<FilledEvent>(out[1]);
+  const ExecReportEvent& fill = er(out, 1);
+  REQUIRE(fill.kind == ExecKind::kTrade);
   CHECK(fill.last_px == (side == Side::kBuy ? *q.offer : *q.bid));
   CHECK(fill.notional == Amount(side == Side::kBuy ? 3201600 : 3198400));
   const int64_t eth = 10'000'000'000;  // 10 ETH in gwei
@@ -894,7 +1267,8 @@ TEST_CASE("engine: ETH/BTC fills move gwei and satoshi exactly", "[engine]") {
   REQUIRE(q.offer == Price(49049));                             // 0.049049
   std::vector<Event> out = w.handle(w.order_for(q, Side::kBuy));
   REQUIRE(out.size() == 2);
-  const auto& fill = std::get<FilledEvent>(out[1]);
+  const ExecReportEvent& fill = er(out, 1);
+  REQUIRE(fill.kind == ExecKind::kTrade);
   CHECK(fill.notional == Amount(7357350));  // 1.5e9 gwei * 49049 / 1e7
   CHECK(fill.fee == Amount(736));           // 735.735 -> 736 sat
   CHECK(w.client_balance(kBeta, kEth) == 50'000'000'000 + 1'500'000'000);
@@ -910,7 +1284,8 @@ TEST_CASE("engine: the order's numbers are compared by value, not by text", "[en
   o.price_text = "65032.500";
   std::vector<Event> out = w.handle(o);
   REQUIRE(out.size() == 2);
-  CHECK(std::get<FilledEvent>(out[1]).last_px == Price(6503250));
+  CHECK(er(out, 1).kind == ExecKind::kTrade);
+  CHECK(er(out, 1).last_px == Price(6503250));
   REQUIRE(w.journal.commit().ok());
   const JournalRecord& rf = w.journal.committed().back();
   REQUIRE(rf.trade.has_value());
@@ -926,7 +1301,7 @@ TEST_CASE("engine: a quote executes until valid_until - 1us", "[engine]") {
   CHECK(w.engine.rfq_book().live_count() == 1);
   std::vector<Event> out = w.handle(w.order_for(q, Side::kBuy));
   REQUIRE(out.size() == 2);
-  CHECK(std::holds_alternative<FilledEvent>(out[1]));
+  CHECK(is_er(out[1], ExecKind::kTrade));
 }
 
 TEST_CASE("engine: a reference price exactly price_age_max_ms old still quotes", "[engine]") {
@@ -945,7 +1320,8 @@ TEST_CASE("engine: funds exactly notional + fee are enough, and leave zero", "[e
   REQUIRE(q.offer == Price(6516250));
   std::vector<Event> out = w.handle(w.order_for(q, Side::kBuy));
   REQUIRE(out.size() == 2);
-  CHECK(std::get<FilledEvent>(out[1]).fee == Amount(3259));
+  CHECK(er(out, 1).fee == Amount(3259));
+  CHECK(w.held_balance(kGamma, kUsd) == 0);
   CHECK(w.client_balance(kGamma, kUsd) == 0);
   CHECK(w.client_balance(kGamma, kBtc) == 100000000);
 }
@@ -985,14 +1361,18 @@ TEST_CASE("engine: ids increase and never repeat across quotes, orders and rejec
         CHECK(r->order_id.value > last_order);
         last_order = r->order_id.value;
         CHECK(execs.insert(r->exec_id.value).second);
-      } else if (const auto* a = std::get_if<OrderAcceptedEvent>(&e)) {
-        CHECK(a->order_id.value > last_order);
-        last_order = a->order_id.value;
-        CHECK(execs.insert(a->exec_id.value).second);
-      } else if (const auto* f = std::get_if<FilledEvent>(&e)) {
-        CHECK(f->order_id.value == last_order);
-        CHECK(f->exec_id.value > *execs.rbegin());
-        CHECK(execs.insert(f->exec_id.value).second);
+      } else if (is_er(e, ExecKind::kNew)) {
+        const auto& a = std::get<ExecReportEvent>(e);
+        CHECK(a.order.order_id.value > last_order);
+        last_order = a.order.order_id.value;
+        CHECK(execs.insert(a.exec_id.value).second);
+      } else if (is_er(e, ExecKind::kTrade)) {
+        const auto& f = std::get<ExecReportEvent>(e);
+        CHECK(f.order.order_id.value == last_order);
+        CHECK(f.exec_id.value > *execs.rbegin());
+        CHECK(execs.insert(f.exec_id.value).second);
+      } else {
+        FAIL("unexpected " << event_name(e));
       }
     }
   }
@@ -1002,6 +1382,9 @@ TEST_CASE("engine: ids increase and never repeat across quotes, orders and rejec
 TEST_CASE("engine: after a failed commit every request is answered kJournalHalted, nothing recorded", "[engine]") {
   World w;
   const QuotedEvent q = w.quote(kAcme, "BTC/USD", 0, "1");
+  const std::vector<Event> rested = w.handle(limit_order(kAcme, "RESTING", '1', "1", "64000.00"));
+  REQUIRE(rested.size() == 1);
+  REQUIRE(is_er(rested[0], ExecKind::kNew));
   REQUIRE(w.journal.commit().ok());
   w.quote(kAcme, "BTC/USD", 0, "2");  // lost with the failed commit
   w.journal.fail_next_commit();
@@ -1034,9 +1417,38 @@ TEST_CASE("engine: after a failed commit every request is answered kJournalHalte
     REQUIRE(std::holds_alternative<OrderNotTakenEvent>(out[0]));
     const auto& e = std::get<OrderNotTakenEvent>(out[0]);
     CHECK(e.reject.reason == R::kJournalHalted);
+    CHECK(e.msg_type == 'D');
     CHECK(e.client == kAcme);
     CHECK(e.cl_ord_id == o.cl_ord_id);
     CHECK(e.ts == w.clock.now());
+  }
+  // Cancels and replaces: one OrderNotTaken each, naming the message type (F, G).
+  {
+    std::vector<Event> out = w.handle(cancel_order(kAcme, "CXL-AFTER-HALT", "ANY", '1'));
+    REQUIRE(out.size() == 1);
+    REQUIRE(std::holds_alternative<OrderNotTakenEvent>(out[0]));
+    CHECK(std::get<OrderNotTakenEvent>(out[0]).msg_type == 'F');
+    CHECK(std::get<OrderNotTakenEvent>(out[0]).cl_ord_id == "CXL-AFTER-HALT");
+    CHECK(std::get<OrderNotTakenEvent>(out[0]).reject.reason == R::kJournalHalted);
+    out = w.handle(replace_order(kAcme, "RPL-AFTER-HALT", "ANY", '1', "1", "1.00"));
+    REQUIRE(out.size() == 1);
+    REQUIRE(std::holds_alternative<OrderNotTakenEvent>(out[0]));
+    CHECK(std::get<OrderNotTakenEvent>(out[0]).msg_type == 'G');
+    CHECK(std::get<OrderNotTakenEvent>(out[0]).cl_ord_id == "RPL-AFTER-HALT");
+    CHECK(std::get<OrderNotTakenEvent>(out[0]).reject.reason == R::kJournalHalted);
+    // Limit and market orders as well.
+    for (const NewOrderCmd& o : {limit_order(kAcme, "LIMIT-AFTER-HALT", '1', "1", "60000.00"),
+                                 market_order(kBeta, "MARKET-AFTER-HALT", '2', "1")}) {
+      out = w.handle(o);
+      REQUIRE(out.size() == 1);
+      REQUIRE(std::holds_alternative<OrderNotTakenEvent>(out[0]));
+      CHECK(std::get<OrderNotTakenEvent>(out[0]).msg_type == 'D');
+      CHECK(std::get<OrderNotTakenEvent>(out[0]).cl_ord_id == o.cl_ord_id);
+    }
+    // A price move that reaches the resting bid fills nothing once halted.
+    CHECK(w.tick(kBtcUsd, "63900.00").empty());
+    REQUIRE(w.engine.open_orders().size() == 1);
+    CHECK(w.engine.open_orders()[0]->cum == Qty(0));
   }
   // QuoteCancel: one answer, kJournalHalted, nothing withdrawn, whatever the request.
   const std::vector<QuoteCancelCmd> cancels = {QuoteCancelCmd{kAcme, format_quote_id(q.quote_id), 1},
@@ -1058,6 +1470,82 @@ TEST_CASE("engine: after a failed commit every request is answered kJournalHalte
   CHECK(w.journal.committed().size() == committed);
   CHECK(snapshot_balances(w) == balances);
   CHECK(w.engine.rfq_book().live_count() == 2);  // the quote is still there, untouched
+}
+
+// A fill-or-kill order is accepted (its hold taken) and, when the desk and the book cannot
+// fill all of it now, canceled at once with reason 2011 in the text; the hold comes back.
+TEST_CASE("engine: a fill-or-kill order that cannot fill in full is accepted and canceled at once", "[engine]") {
+  World w;
+  const int64_t usd = w.client_balance(kAcme, kUsd);
+  // The desk's size for BTC/USD is 20 BTC (the largest streaming size): 25 cannot fill.
+  std::vector<Event> out = w.handle(limit_order(kAcme, "FOK-1", '1', "25", "70000.00", kTifFok));
+  REQUIRE(out.size() == 2);
+  const ExecReportEvent& acc = er(out, 0);
+  const ExecReportEvent& cxl = er(out, 1);
+  CHECK(acc.kind == ExecKind::kNew);
+  CHECK(acc.order.tif == kTifFok);
+  CHECK(cxl.kind == ExecKind::kCanceled);
+  CHECK(cxl.order.order_id == acc.order.order_id);
+  CHECK(cxl.order.status == OrdStatus::kCanceled);
+  CHECK(cxl.order.cum_qty == Qty(0));
+  CHECK(cxl.order.leaves_qty == Qty(0));
+  CHECK(cxl.order.orig_cl_ord_id.empty());  // not a client's cancel
+  CHECK(cxl.text == "2011 fill_or_kill_unfillable: only 20 of 25 available now");
+  CHECK(w.client_balance(kAcme, kUsd) == usd);
+  CHECK(w.held_balance(kAcme, kUsd) == 0);
+  CHECK(w.desk_balance(kBtc) == 0);
+  REQUIRE(w.journal.commit().ok());
+  const auto& recs = w.journal.committed();
+  const JournalRecord& ra = recs[recs.size() - 2];
+  const JournalRecord& rc = recs.back();
+  CHECK(ra.kind == RecordKind::kOrderAccepted);
+  CHECK(rc.kind == RecordKind::kOrderCanceled);
+  CHECK(rc.cl_ord_id == "FOK-1");
+  REQUIRE(ra.transfers.size() == 1);  // the hold: 25 BTC at 70000.00
+  CHECK(ra.transfers[0].amount == Amount(175'000'000));
+  REQUIRE(rc.transfers.size() == 1);  // its release
+  CHECK(rc.transfers[0].debit == ra.transfers[0].credit);
+  CHECK(rc.transfers[0].credit == ra.transfers[0].debit);
+  CHECK(rc.transfers[0].amount == ra.transfers[0].amount);
+  CHECK(rc.payload.find("\"open\":false") != std::string::npos);
+
+  // One that can fill does, at the desk's price, and what it held beyond that is released.
+  out = w.handle(limit_order(kAcme, "FOK-2", '1', "1", "70000.00", kTifFok));
+  REQUIRE(out.size() == 2);
+  CHECK(er(out, 1).kind == ExecKind::kTrade);
+  CHECK(er(out, 1).last_px == Price(6503250));
+  CHECK(er(out, 1).order.status == OrdStatus::kFilled);
+  CHECK(w.client_balance(kAcme, kUsd) == usd - 6503250);
+  CHECK(w.held_balance(kAcme, kUsd) == 0);
+  REQUIRE(w.journal.commit().ok());
+  const JournalRecord& rf = w.journal.committed().back();
+  REQUIRE(rf.kind == RecordKind::kFill);
+  REQUIRE(rf.transfers.size() == 3);  // notional from the hold, the BTC, the release (no fee: gold)
+  CHECK(rf.transfers[2].debit == w.engine.held_account(kAcme, kUsd));
+  CHECK(rf.transfers[2].credit == w.engine.available_account(kAcme, kUsd));
+  CHECK(rf.transfers[2].amount == Amount(7000000 - 6503250));
+  CHECK(w.engine.check_invariants() == "");
+}
+
+// A quoted buy whose fill would push the client's base balance past int64 is rejected
+// with kBalanceOverflow before it is accepted (Engine::check_fillable checks the hold with
+// the postings of a full fill), never an abort when the fill posts.
+TEST_CASE("engine: a fill that would overflow the buyer's balance is rejected kBalanceOverflow, not an abort",
+          "[engine]") {
+  World w;
+  // As much BTC as the external account can give: ACME then holds INT64_MAX - 5 BTC + 1
+  // sat (BETA has the other 5), and buys 10 BTC.
+  const int64_t ext = w.balance("EXTERNAL", kBtc, AccountPurpose::kExternal);
+  w.deposit(kAcme, kBtc, Amount(INT64_MAX + ext + 1));
+  REQUIRE(w.client_balance(kAcme, kBtc) == INT64_MAX - 500000000 + 1);
+  const QuotedEvent q = w.quote(kAcme, "BTC/USD", '1', "10");
+  REQUIRE(w.journal.commit().ok());
+  const auto before = snapshot_balances(w);
+  std::vector<Event> out = w.handle(w.order_for(q, Side::kBuy, "OVERFLOW"));  // actual: SIGABRT in fill_desk
+  REQUIRE(out.size() == 1);
+  REQUIRE(std::holds_alternative<OrderRejectedEvent>(out[0]));
+  CHECK(std::get<OrderRejectedEvent>(out[0]).reject.reason == R::kBalanceOverflow);
+  CHECK(snapshot_balances(w) == before);
 }
 
 // ---- Indicative quotes, ExpireTime, QuoteCancel, inventory skew ------------------------
@@ -1181,7 +1669,7 @@ TEST_CASE("engine: an ExpireTime quote executes at valid_until - 1us", "[engine]
   w.clock.set(TimeUs(q.valid_until.value - 1));
   std::vector<Event> out = w.handle(w.order_for(q, Side::kBuy));
   REQUIRE(out.size() == 2);
-  CHECK(std::holds_alternative<FilledEvent>(out[1]));
+  CHECK(is_er(out[1], ExecKind::kTrade));
 }
 
 TEST_CASE("engine: QuoteCancel of one quote, then an order on it -> kQuoteCanceled", "[engine]") {
@@ -1227,7 +1715,7 @@ TEST_CASE("engine: QuoteCancel of one quote, then an order on it -> kQuoteCancel
   // The other quote is untouched and still trades.
   std::vector<Event> out = w.handle(w.order_for(keep, Side::kBuy));
   REQUIRE(out.size() == 2);
-  CHECK(std::holds_alternative<FilledEvent>(out[1]));
+  CHECK(is_er(out[1], ExecKind::kTrade));
 }
 
 TEST_CASE("engine: a second QuoteCancel of the same quote -> kQuoteCanceled, canceled=0", "[engine]") {
@@ -1466,9 +1954,12 @@ TEST_CASE("engine: start() continues the id counters and knows old ClOrdIDs", "[
   {
     std::vector<Event> out = w.handle(w.order_for(q, Side::kBuy, "NEW-1"));
     REQUIRE(out.size() == 2);
-    CHECK(std::get<OrderAcceptedEvent>(out[0]).order_id == OrderId(10));
-    CHECK(std::get<OrderAcceptedEvent>(out[0]).exec_id == ExecId(102));
-    CHECK(std::get<FilledEvent>(out[1]).exec_id == ExecId(103));
+    CHECK(er(out, 0).kind == ExecKind::kNew);
+    CHECK(er(out, 0).order.order_id == OrderId(10));
+    CHECK(er(out, 0).exec_id == ExecId(102));
+    CHECK(er(out, 1).kind == ExecKind::kTrade);
+    CHECK(er(out, 1).order.order_id == OrderId(10));
+    CHECK(er(out, 1).exec_id == ExecId(103));
   }
   // Another client's old ClOrdID is no duplicate for ACME's neighbour BETA, and vice versa.
   const QuotedEvent qb = w.quote(kBeta, "BTC/USD", 0, "1");
@@ -1487,16 +1978,37 @@ namespace otc::engine::test {
 namespace {
 
 // What SqliteJournal::load derives from the journal, computed from MemoryJournal records:
-// the highest ids, and the (client, ClOrdID) of accepted and rejected orders.
+// the highest ids; the (client, ClOrdID) of order records (accepted, rejected, canceled,
+// replaced, cancel rejected); the latest order record (accepted, fill, canceled, expired,
+// replaced) of every order whose "order" says open; and the fills of the journal's last
+// two days.
 ledger::RecoveredState recover_from(const std::vector<JournalRecord>& records) {
+  constexpr int64_t kRecentUs = 2LL * 86400 * 1000 * 1000;
   ledger::RecoveredState s;
+  std::map<uint64_t, const JournalRecord*> latest;  // order id -> its latest order record
+  int64_t newest = 0;
   for (const JournalRecord& r : records) {
     s.last_quote_id = std::max(s.last_quote_id, r.quote_id);
     s.last_order_id = std::max(s.last_order_id, r.order_id);
     s.last_exec_id = std::max(s.last_exec_id, r.exec_id);
-    if ((r.kind == RecordKind::kOrderAccepted || r.kind == RecordKind::kOrderRejected) && !r.client.empty() &&
-        !r.cl_ord_id.empty()) {
-      s.cl_ord_ids.emplace_back(r.client, r.cl_ord_id);
+    for (const ledger::Transfer& t : r.transfers) s.last_transfer_id = std::max(s.last_transfer_id, t.id);
+    newest = std::max(newest, r.ts.value);
+    const bool names_cl_ord_id = r.kind == RecordKind::kOrderAccepted || r.kind == RecordKind::kOrderRejected ||
+                                 r.kind == RecordKind::kOrderCanceled || r.kind == RecordKind::kOrderReplaced ||
+                                 r.kind == RecordKind::kCancelRejected;
+    if (names_cl_ord_id && !r.client.empty() && !r.cl_ord_id.empty()) s.cl_ord_ids.emplace_back(r.client, r.cl_ord_id);
+    const bool order_record = r.kind == RecordKind::kOrderAccepted || r.kind == RecordKind::kFill ||
+                              r.kind == RecordKind::kOrderCanceled || r.kind == RecordKind::kOrderExpired ||
+                              r.kind == RecordKind::kOrderReplaced;
+    if (order_record && r.order_id.value > 0) latest[r.order_id.value] = &r;
+  }
+  for (const auto& [id, r] : latest) {
+    const nlohmann::json j = nlohmann::json::parse(r->payload, nullptr, false);
+    if (!j.is_discarded() && j.contains("order") && j["order"].value("open", false)) s.open_orders.push_back(r->payload);
+  }
+  for (const JournalRecord& r : records) {
+    if (r.kind == RecordKind::kFill && r.ts.value >= newest - kRecentUs) {
+      s.recent_fills.push_back(ledger::RecoveredState::RecentFill{r.client, r.ts, r.payload});
     }
   }
   return s;
@@ -1507,16 +2019,22 @@ TEST_CASE("engine: a restart from the journal's records continues ids and knows 
   auto note = [&](const std::vector<Event>& out) {
     for (const Event& e : out) {
       if (const auto* q = std::get_if<QuotedEvent>(&e)) CHECK(quote_ids.insert(q->quote_id.value).second);
-      if (const auto* a = std::get_if<OrderAcceptedEvent>(&e)) {
-        CHECK(order_ids.insert(a->order_id.value).second);
-        CHECK(exec_ids.insert(a->exec_id.value).second);
+      if (const auto* x = std::get_if<ExecReportEvent>(&e)) {
+        REQUIRE(x->kind != ExecKind::kStatus);
+        if (x->kind == ExecKind::kNew) CHECK(order_ids.insert(x->order.order_id.value).second);
+        CHECK(exec_ids.insert(x->exec_id.value).second);
       }
       if (const auto* r = std::get_if<OrderRejectedEvent>(&e)) {
         CHECK(order_ids.insert(r->order_id.value).second);
         CHECK(exec_ids.insert(r->exec_id.value).second);
       }
-      if (const auto* f = std::get_if<FilledEvent>(&e)) CHECK(exec_ids.insert(f->exec_id.value).second);
     }
+  };
+  auto only = [](const std::vector<Event>& out, std::vector<std::string> names) {
+    std::vector<std::string> got;
+    for (const Event& e : out) got.push_back(event_name(e));
+    CHECK(got == names);
+    return out;
   };
   std::vector<JournalRecord> records;
   {
@@ -1532,29 +2050,56 @@ TEST_CASE("engine: a restart from the journal's records continues ids and knows 
     invalid.cl_ord_id = "";
     note(first.handle(invalid));                                   // invalid: not taken
     note(first.handle(first.order_for(q, Side::kBuy, "FILLED")));  // duplicate: not taken again
+    // An IOC that does not trade (accepted, its remainder canceled), a resting order the
+    // client cancels, one it replaces and then cancels, and a refused cancel: every one of
+    // their ClOrdIDs is used. No order stays open (this fixture restarts without balances).
+    note(only(first.handle(limit_order(kAcme, "IOC", '1', "1", "60000.00", kTifIoc)), {"ER New", "ER Canceled"}));
+    note(only(first.handle(limit_order(kAcme, "REST", '1', "1", "60000.00")), {"ER New"}));
+    note(only(first.handle(cancel_order(kAcme, "CXL", "REST", '1')), {"ER Canceled"}));
+    note(only(first.handle(limit_order(kAcme, "REST2", '1', "1", "60000.00")), {"ER New"}));
+    note(only(first.handle(replace_order(kAcme, "RPL", "REST2", '1', "2", "61000.00")), {"ER Replaced"}));
+    note(only(first.handle(cancel_order(kAcme, "CXL2", "RPL", '1')), {"ER Canceled"}));
+    note(only(first.handle(cancel_order(kAcme, "CXL-REJECTED", "NO-SUCH", '1')), {"CancelRejectedEvent"}));
+    note(only(first.handle(replace_order(kAcme, "RPL-REJECTED", "NO-SUCH", '1', "1", "1.00")),
+              {"CancelRejectedEvent"}));
+    REQUIRE(first.engine.open_orders().empty());
     REQUIRE(first.journal.commit().ok());
     records = first.journal.committed();
   }
   const ledger::RecoveredState rs = recover_from(records);
-  CHECK(rs.cl_ord_ids == std::vector<std::pair<std::string, std::string>>{{"ACME", "REJECTED"}, {"ACME", "FILLED"}});
+  CHECK(rs.cl_ord_ids == std::vector<std::pair<std::string, std::string>>{
+                             {"ACME", "REJECTED"}, {"ACME", "FILLED"}, {"ACME", "IOC"}, {"ACME", "IOC"},
+                             {"ACME", "REST"}, {"ACME", "CXL"}, {"ACME", "REST2"}, {"ACME", "RPL"}, {"ACME", "CXL2"},
+                             {"ACME", "CXL-REJECTED"}, {"ACME", "RPL-REJECTED"}});
+  CHECK(rs.open_orders.empty());
+  CHECK(rs.recent_fills.size() == 1);  // FILLED's
 
   World second(World::Options{}, rs);
   std::vector<Event> out = second.handle(World::quote_request(kAcme, "BTC/USD", 0, "1"));
   note(out);
   const QuotedEvent q = std::get<QuotedEvent>(out.at(0));
-  for (const char* used : {"REJECTED", "FILLED"}) {
-    INFO("ClOrdID " << used);
-    out = second.handle(second.order_for(q, Side::kBuy, used));
+  const std::vector<std::string> used = {"REJECTED", "FILLED", "IOC", "REST", "CXL", "REST2", "RPL", "CXL2",
+                                         "CXL-REJECTED", "RPL-REJECTED"};
+  for (const std::string& id : used) {
+    INFO("ClOrdID " << id);
+    out = second.handle(second.order_for(q, Side::kBuy, id));
     note(out);
     REQUIRE(out.size() == 1);
     CHECK(std::get<OrderRejectedEvent>(out[0]).reject.reason == R::kDuplicateClOrdId);
   }
+  // As the ClOrdID of a cancel, too.
+  out = second.handle(cancel_order(kAcme, "CXL", "ANY", '1'));
+  REQUIRE(out.size() == 1);
+  REQUIRE(std::holds_alternative<CancelRejectedEvent>(out[0]));
+  CHECK(std::get<CancelRejectedEvent>(out[0]).reject.reason == R::kDuplicateClOrdId);
   out = second.handle(second.order_for(q, Side::kBuy, "NEW"));
   note(out);
   CHECK(out.size() == 2);
   CHECK(quote_ids.size() == 2);
-  CHECK(order_ids.size() == 4 + 3);
-  CHECK(exec_ids.size() == 5 + 4);
+  // First: 4 order ids as before + IOC, REST, REST2; second: 10 duplicates + NEW.
+  CHECK(order_ids.size() == 7 + 11);
+  // First: 5 as before + IOC 2, REST 1, CXL 1, REST2 1, RPL 1, CXL2 1; second: 10 + 2.
+  CHECK(exec_ids.size() == 12 + 12);
 }
 
 // Start-up takes the last QuoteID from the journal's quote_id column (SqliteJournal::load:

@@ -163,6 +163,7 @@ inline ReferenceData demo_reference_data() {
   gold.fee_cbps = 0;
   gold.quote_ttl_ms = 10000;
   gold.quote_ttl_max_ms = 60000;
+  gold.slippage_cbps = 1000;  // 10 bp
   TierSpec silver;
   silver.id = 1;
   silver.name = "silver";
@@ -172,6 +173,7 @@ inline ReferenceData demo_reference_data() {
   silver.fee_cbps = 100;
   silver.quote_ttl_ms = 5000;
   silver.quote_ttl_max_ms = 30000;
+  silver.slippage_cbps = 2000;  // 20 bp
   TierSpec bronze;
   bronze.id = 2;
   bronze.name = "bronze";
@@ -179,9 +181,13 @@ inline ReferenceData demo_reference_data() {
   bronze.fee_cbps = 500;
   bronze.quote_ttl_ms = 3000;
   bronze.quote_ttl_max_ms = 10000;
+  bronze.slippage_cbps = 5000;  // 50 bp
   r.tiers = {gold, silver, bronze};
-  r.clients = {ClientSpec{kAcme, "ACME", "Acme Capital Partners LLC", 0},
-               ClientSpec{kBeta, "BETA", "Beta Markets Ltd", 1}, ClientSpec{kGamma, "GAMMA", "Gamma Treasury GmbH", 2}};
+  // No per-client limits and no cancel-on-disconnect by default: tests that need them
+  // set them with World::Options::tweak.
+  r.clients = {ClientSpec{kAcme, "ACME", "Acme Capital Partners LLC", 0, false, {}},
+               ClientSpec{kBeta, "BETA", "Beta Markets Ltd", 1, false, {}},
+               ClientSpec{kGamma, "GAMMA", "Gamma Treasury GmbH", 2, false, {}}};
   // conf [engine]: price_age_max_ms, live_quotes_max, retired_quotes_max, cl_ord_ids_per_client_max,
   // md_min_interval_ms, md_subscriptions_per_client_max, md_symbols_per_request_max.
   r.limits = EngineLimits{};  // named, so a new limit cannot shift the others
@@ -193,6 +199,11 @@ inline ReferenceData demo_reference_data() {
   r.limits.md_min_interval_ms = 250;
   r.limits.md_subscriptions_per_client_max = 64;
   r.limits.md_symbols_per_request_max = 16;
+  r.limits.reference_asset = kUsd;
+  r.limits.day_end_utc_minutes = 21 * 60;  // Day orders expire at 21:00 UTC
+  r.limits.open_orders_max = 100000;
+  r.limits.retired_orders_max = 100000;
+  r.limits.slippage_max_cbps = 50000;  // 500 bp
   r.index();
   return r;
 }
@@ -203,9 +214,20 @@ inline const char* event_name(const Event& e) {
         using T = std::decay_t<decltype(ev)>;
         if constexpr (std::is_same_v<T, QuotedEvent>) return "QuotedEvent";
         if constexpr (std::is_same_v<T, QuoteRejectedEvent>) return "QuoteRejectedEvent";
-        if constexpr (std::is_same_v<T, OrderAcceptedEvent>) return "OrderAcceptedEvent";
+        if constexpr (std::is_same_v<T, ExecReportEvent>) {
+          switch (ev.kind) {
+            case ExecKind::kNew: return "ER New";
+            case ExecKind::kTrade: return "ER Trade";
+            case ExecKind::kCanceled: return "ER Canceled";
+            case ExecKind::kReplaced: return "ER Replaced";
+            case ExecKind::kExpired: return "ER Expired";
+            case ExecKind::kStatus: return "ER Status";
+            case ExecKind::kRejected: return "ER Rejected";
+          }
+          return "ER ?";
+        }
         if constexpr (std::is_same_v<T, OrderRejectedEvent>) return "OrderRejectedEvent";
-        if constexpr (std::is_same_v<T, FilledEvent>) return "FilledEvent";
+        if constexpr (std::is_same_v<T, CancelRejectedEvent>) return "CancelRejectedEvent";
         if constexpr (std::is_same_v<T, OrderNotTakenEvent>) return "OrderNotTakenEvent";
         if constexpr (std::is_same_v<T, QuoteCancelAnsweredEvent>) return "QuoteCancelAnsweredEvent";
         if constexpr (std::is_same_v<T, MarketDataEvent>) return "MarketDataEvent";
@@ -248,6 +270,18 @@ inline std::vector<MarketDataEvent> md_events(const std::vector<Event>& out) {
     if (const auto* m = std::get_if<MarketDataEvent>(&e)) v.push_back(*m);
   }
   return v;
+}
+
+// The ExecutionReport at out[i] (a test failure, not a crash, when it is something else).
+inline const ExecReportEvent& er(const std::vector<Event>& out, size_t i) {
+  REQUIRE(i < out.size());
+  INFO("event " << i << " is " << event_name(out[i]));
+  REQUIRE(std::holds_alternative<ExecReportEvent>(out[i]));
+  return std::get<ExecReportEvent>(out[i]);
+}
+inline bool is_er(const Event& e, ExecKind k) {
+  const auto* x = std::get_if<ExecReportEvent>(&e);
+  return x != nullptr && x->kind == k;
 }
 
 // One line per event, enough to tell two histories apart: kind, client, request id,
@@ -328,13 +362,14 @@ struct World {
     REQUIRE(s.ok());
   }
 
-  void tick(InstrumentId i, Price mid) {
-    std::vector<Event> none;
-    engine.handle(PriceTickCmd{PriceTick{i, mid, clock.now()}}, &none);
-    REQUIRE(none.empty());
+  // A price move; returns what it caused (fills of resting orders it reaches).
+  std::vector<Event> tick(InstrumentId i, Price mid) {
+    std::vector<Event> out;
+    engine.handle(PriceTickCmd{PriceTick{i, mid, clock.now()}}, &out);
+    return out;
   }
-  void tick(InstrumentId i, const std::string& mid_text) {
-    tick(i, Price(dec(mid_text, ref.instrument(i).price_decimals)));
+  std::vector<Event> tick(InstrumentId i, const std::string& mid_text) {
+    return tick(i, Price(dec(mid_text, ref.instrument(i).price_decimals)));
   }
 
   std::vector<Event> handle(const Command& c) {
@@ -438,6 +473,9 @@ struct World {
   }
   int64_t client_balance(ClientId c, AssetId a) const {
     return balance(ref.client(c).code, a, ledger::AccountPurpose::kClientAvailable);
+  }
+  int64_t held_balance(ClientId c, AssetId a) const {
+    return balance(ref.client(c).code, a, ledger::AccountPurpose::kClientHeld);
   }
   int64_t desk_balance(AssetId a) const { return balance("DESK", a, ledger::AccountPurpose::kDeskInventory); }
   int64_t fee_balance(AssetId a) const { return balance("FEES", a, ledger::AccountPurpose::kFeeIncome); }

@@ -479,8 +479,9 @@ TEST_CASE("md: a fill that moves the desk position streams the skewed ladder", "
   const QuotedEvent big = w.quote(kAcme, "BTC/USD", '1', "10");
   w.clock.advance_us(kIntervalUs);
   const std::vector<Event> fill = w.handle(w.order_for(big, Side::kBuy));
-  REQUIRE(fill.size() == 2);  // Accepted, Filled: the ladder follows at the timer
-  CHECK(std::holds_alternative<FilledEvent>(fill[1]));
+  REQUIRE(fill.size() == 2);  // ER New, ER Trade: the ladder follows at the timer
+  CHECK(is_er(fill[0], ExecKind::kNew));
+  CHECK(is_er(fill[1], ExecKind::kTrade));
   REQUIRE(w.desk_balance(kBtc) == -10 * kSat);
   const std::vector<MarketDataEvent> upd = timer(w);
   REQUIRE(upd.size() == 2);  // BTC/USD for each subscriber; the desk holds no ETH

@@ -1,6 +1,8 @@
 // tests/engine/runner_test.cc: the engine thread: bounded queue, group commit, events
-// only after their records are durable, the halt after a failed commit, and market data
-// that the timer produces delivered through the sink.
+// only after their records are durable (fills a price tick causes included), the halt after
+// a failed commit (orders, cancels and replaces answered OrderNotTaken D/F/G; what the
+// engine did on its own dropped), and market data that the timer produces delivered
+// through the sink.
 //
 // The runner's thread is real; waits are bounded (condition variable with a timeout),
 // never fixed sleeps. Time for the engine is a ManualClock the test does not move while
@@ -39,6 +41,20 @@ class FixedFeed final : public PriceSource {
 
  private:
   const ReferenceData& ref_;
+};
+
+// The given prices, stamped `now`, at every step (instruments not listed: no tick).
+class ListFeed final : public PriceSource {
+ public:
+  explicit ListFeed(std::vector<std::pair<InstrumentId, Price>> prices) : prices_(std::move(prices)) {}
+  std::vector<PriceTick> step(TimeUs now) override {
+    std::vector<PriceTick> out;
+    for (const auto& [i, px] : prices_) out.push_back(PriceTick{i, px, now});
+    return out;
+  }
+
+ private:
+  const std::vector<std::pair<InstrumentId, Price>> prices_;
 };
 
 // Every instrument `ticks_up` ticks above its initial mid, stamped `now`: after start()
@@ -131,14 +147,28 @@ class CollectingSink final : public EventSink {
         return r.payload.find("\"" + q->quote_req_id + "\"") != std::string::npos;
       });
     }
-    if (const auto* a = std::get_if<OrderAcceptedEvent>(&e)) {
-      return has(RecordKind::kOrderAccepted, [&](const JournalRecord& r) { return r.exec_id == a->exec_id; });
+    if (const auto* x = std::get_if<ExecReportEvent>(&e)) {
+      RecordKind kind = RecordKind::kOrderAccepted;
+      switch (x->kind) {
+        case ExecKind::kNew: kind = RecordKind::kOrderAccepted; break;
+        case ExecKind::kTrade: kind = RecordKind::kFill; break;
+        case ExecKind::kCanceled: kind = RecordKind::kOrderCanceled; break;
+        case ExecKind::kExpired: kind = RecordKind::kOrderExpired; break;
+        case ExecKind::kReplaced: kind = RecordKind::kOrderReplaced; break;
+        case ExecKind::kStatus:
+        case ExecKind::kRejected: return false;  // a status answer: nothing recorded by design
+      }
+      return has(kind, [&](const JournalRecord& r) {
+        return r.exec_id == x->exec_id && r.order_id == x->order.order_id;
+      });
     }
     if (const auto* o = std::get_if<OrderRejectedEvent>(&e)) {
       return has(RecordKind::kOrderRejected, [&](const JournalRecord& r) { return r.exec_id == o->exec_id; });
     }
-    if (const auto* f = std::get_if<FilledEvent>(&e)) {
-      return has(RecordKind::kFill, [&](const JournalRecord& r) { return r.exec_id == f->exec_id; });
+    if (const auto* c = std::get_if<CancelRejectedEvent>(&e)) {
+      return has(RecordKind::kCancelRejected, [&](const JournalRecord& r) {
+        return r.ts == c->ts && r.payload.find("\"cl_ord_id\":\"" + c->cl_ord_id + "\"") != std::string::npos;
+      });
     }
     if (const auto* x = std::get_if<QuoteCancelAnsweredEvent>(&e)) {
       return has(RecordKind::kQuoteCanceled, [&](const JournalRecord& r) {
@@ -168,6 +198,51 @@ QuoteRequestCmd request(ClientId c, const std::string& id, const std::string& qt
   return q;
 }
 
+// A BTC/USD limit order (GTC unless told).
+NewOrderCmd limit(ClientId c, const std::string& cl_ord_id, char side, const std::string& qty, const std::string& px,
+                  char tif = kTifGtc) {
+  NewOrderCmd o;
+  o.client = c;
+  o.cl_ord_id = cl_ord_id;
+  o.symbol = "BTC/USD";
+  o.side = side;
+  o.ord_type = '2';
+  o.qty_text = qty;
+  o.price_text = px;
+  o.tif = tif;
+  return o;
+}
+
+CancelOrderCmd cancel_of(ClientId c, const std::string& cl_ord_id, const std::string& orig, char side) {
+  CancelOrderCmd x;
+  x.client = c;
+  x.cl_ord_id = cl_ord_id;
+  x.orig_cl_ord_id = orig;
+  x.symbol = "BTC/USD";
+  x.side = side;
+  return x;
+}
+
+ReplaceOrderCmd replace_of(ClientId c, const std::string& cl_ord_id, const std::string& orig, char side,
+                           const std::string& qty, const std::string& px) {
+  ReplaceOrderCmd g;
+  g.client = c;
+  g.cl_ord_id = cl_ord_id;
+  g.orig_cl_ord_id = orig;
+  g.symbol = "BTC/USD";
+  g.side = side;
+  g.ord_type = '2';
+  g.qty_text = qty;
+  g.price_text = px;
+  return g;
+}
+
+std::vector<std::string> names(const std::vector<Event>& ev) {
+  std::vector<std::string> got;
+  for (const Event& e : ev) got.push_back(event_name(e));
+  return got;
+}
+
 TEST_CASE("runner: start() feeds prices; answers leave only after their commit", "[runner]") {
   World w(no_ticks());
   FixedFeed feed(w.ref);
@@ -188,9 +263,10 @@ TEST_CASE("runner: start() feeds prices; answers leave only after their commit",
   r.stop();
   ev = sink.events();
   REQUIRE(ev.size() == 3);
-  REQUIRE(std::holds_alternative<OrderAcceptedEvent>(ev[1]));
-  REQUIRE(std::holds_alternative<FilledEvent>(ev[2]));
-  CHECK(std::get<FilledEvent>(ev[2]).last_px == Price(6503250));
+  CHECK(er(ev, 1).kind == ExecKind::kNew);
+  CHECK(er(ev, 2).kind == ExecKind::kTrade);
+  CHECK(er(ev, 2).last_px == Price(6503250));
+  CHECK(er(ev, 2).order.cl_ord_id == "ORD-1");
   for (const CollectingSink::Delivery& d : sink.deliveries()) {
     CHECK(d.pending == 0);
     for (size_t i = 0; i < d.durable.size(); ++i) {
@@ -334,9 +410,9 @@ TEST_CASE("runner: every command gets one answer through the runner", "[runner]"
   const std::vector<Event> ev = sink.events();
   std::vector<std::string> got;
   for (const Event& e : ev) got.push_back(event_name(e));
-  const std::vector<std::string> want = {"QuotedEvent",        "OrderAcceptedEvent",       "FilledEvent",
-                                         "OrderRejectedEvent", "QuoteRejectedEvent",       "OrderAcceptedEvent",
-                                         "FilledEvent",        "QuotedEvent",              "OrderRejectedEvent",
+  const std::vector<std::string> want = {"QuotedEvent",        "ER New",             "ER Trade",
+                                         "OrderRejectedEvent", "QuoteRejectedEvent", "ER New",
+                                         "ER Trade",           "QuotedEvent",        "OrderRejectedEvent",
                                          "QuoteCancelAnsweredEvent", "QuoteCancelAnsweredEvent"};
   CHECK(got == want);
   REQUIRE(ev.size() == want.size());
@@ -453,6 +529,7 @@ TEST_CASE("runner: a failed commit answers the batch with kJournalHalted and hal
   std::vector<Event> ev = sink.events();
   std::vector<std::string> got;
   for (const Event& e : ev) got.push_back(event_name(e));
+  // The fill's ER New is the order's one answer; its ER Trade never became durable.
   CHECK(got == std::vector<std::string>{"QuoteRejectedEvent", "OrderNotTakenEvent", "OrderNotTakenEvent"});
   REQUIRE(ev.size() == 3);
   const auto& qr = std::get<QuoteRejectedEvent>(ev[0]);
@@ -461,9 +538,11 @@ TEST_CASE("runner: a failed commit answers the batch with kJournalHalted and hal
   const auto& n1 = std::get<OrderNotTakenEvent>(ev[1]);
   CHECK(n1.reject.reason == R::kJournalHalted);
   CHECK(n1.cl_ord_id == "FILL");
+  CHECK(n1.msg_type == 'D');
   const auto& n2 = std::get<OrderNotTakenEvent>(ev[2]);
   CHECK(n2.reject.reason == R::kJournalHalted);
   CHECK(n2.cl_ord_id == "BAD");
+  CHECK(n2.msg_type == 'D');
   CHECK(r.halted());
   CHECK(r.halt_reason().find("injected") != std::string::npos);
   CHECK(w.journal.halted());
@@ -482,6 +561,7 @@ TEST_CASE("runner: a failed commit answers the batch with kJournalHalted and hal
   REQUIRE(std::holds_alternative<OrderNotTakenEvent>(ev[4]));
   CHECK(std::get<OrderNotTakenEvent>(ev[4]).reject.reason == R::kJournalHalted);
   CHECK(std::get<OrderNotTakenEvent>(ev[4]).cl_ord_id == "AFTER");
+  CHECK(std::get<OrderNotTakenEvent>(ev[4]).msg_type == 'D');
   CHECK(w.journal.committed().size() == committed_before);
   CHECK(w.journal.pending() == 0);
 }
@@ -534,6 +614,182 @@ TEST_CASE("runner: a QuoteCancel in a failed commit is answered canceled=0, kJou
   CHECK(later.reject->reason == R::kJournalHalted);
   CHECK(w.journal.committed().size() == committed_before);
   CHECK(w.journal.pending() == 0);
+}
+
+// The requests of a failed batch each get one BusinessMessageReject-shaped answer naming
+// what they were (D, F or G); what the engine did on its own in that batch (an IOC's
+// remainder canceled, fills) never became durable and is not told; a status answer is not
+// journaled, so it stands.
+TEST_CASE("runner: a failed commit turns new orders, cancels and replaces into OrderNotTaken D/F/G", "[runner]") {
+  World w;
+  // Resting before the batch, committed: ACME bids 64000.00 and 63000.00 for 1 BTC.
+  REQUIRE(names(w.handle(limit(kAcme, "REST-1", '1', "1", "64000.00"))) == std::vector<std::string>{"ER New"});
+  REQUIRE(names(w.handle(limit(kAcme, "REST-2", '1', "1", "63000.00"))) == std::vector<std::string>{"ER New"});
+  REQUIRE(w.journal.commit().ok());
+  const size_t committed_before = w.journal.committed().size();
+  const int64_t usd_before = w.client_balance(kAcme, kUsd);
+  const int64_t held_before = w.held_balance(kAcme, kUsd);
+  REQUIRE(held_before == 6400000 + 6300000);
+
+  CollectingSink sink(w.journal);
+  Runner r(w.ref, w.engine, w.journal, w.clock, nullptr, sink, RunnerConfig{});
+  REQUIRE(r.submit(limit(kBeta, "NEW-LIMIT", '1', "0.5", "64500.00")));                   // would rest: ER New
+  REQUIRE(r.submit(cancel_of(kAcme, "CXL-1", "REST-1", '1')));                           // would cancel: ER Canceled
+  REQUIRE(r.submit(replace_of(kAcme, "RPL-1", "REST-2", '1', "2", "63500.00")));         // would replace: ER Replaced
+  REQUIRE(r.submit(cancel_of(kAcme, "CXL-BAD", "NO-SUCH", '1')));                        // would be refused (F)
+  REQUIRE(r.submit(replace_of(kAcme, "RPL-BAD", "NO-SUCH", '1', "1", "1.00")));          // would be refused (G)
+  REQUIRE(r.submit(limit(kBeta, "IOC", '1', "0.1", "60000.00", kTifIoc)));               // ER New, ER Canceled (remainder)
+  REQUIRE(r.submit(OrderStatusCmd{kAcme, "REST-2", "", "BTC/USD", '1'}));                // status: not journaled
+  w.journal.fail_next_commit();
+  r.start();
+  REQUIRE(sink.wait_events(7));
+  r.stop();
+
+  const std::vector<Event> ev = sink.events();
+  CHECK(names(ev) == std::vector<std::string>{"OrderNotTakenEvent", "OrderNotTakenEvent", "OrderNotTakenEvent",
+                                              "OrderNotTakenEvent", "OrderNotTakenEvent", "OrderNotTakenEvent",
+                                              "OrderNotTakenEvent"});
+  REQUIRE(ev.size() == 7);
+  const std::vector<std::pair<std::string, char>> want = {{"NEW-LIMIT", 'D'}, {"CXL-1", 'F'},   {"RPL-1", 'G'},
+                                                          {"CXL-BAD", 'F'},   {"RPL-BAD", 'G'}, {"IOC", 'D'}};
+  const std::vector<ClientId> clients = {kBeta, kAcme, kAcme, kAcme, kAcme, kBeta};
+  for (size_t i = 0; i < want.size(); ++i) {
+    INFO("answer " << i << " for " << want[i].first);
+    REQUIRE(std::holds_alternative<OrderNotTakenEvent>(ev[i]));
+    const auto& n = std::get<OrderNotTakenEvent>(ev[i]);
+    CHECK(n.cl_ord_id == want[i].first);
+    CHECK(n.msg_type == want[i].second);
+    CHECK(n.client == clients[i]);
+    CHECK(n.reject.reason == R::kJournalHalted);
+  }
+  REQUIRE(std::holds_alternative<OrderNotTakenEvent>(ev[6]));  // a status read from memory is not told either
+  CHECK(std::get<OrderNotTakenEvent>(ev[6]).msg_type == 'H');
+  CHECK(r.halted());
+  CHECK(w.journal.committed().size() == committed_before);
+  // Nothing of the batch is durable: the committed journal still says ACME holds both bids.
+  int64_t held_committed = 0;
+  const AccountId acme_held_usd = w.engine.held_account(kAcme, kUsd);
+  for (const JournalRecord& rec : w.journal.committed()) {
+    for (const ledger::Transfer& t : rec.transfers) {
+      if (t.credit == acme_held_usd) held_committed += t.amount.value;
+      if (t.debit == acme_held_usd) held_committed -= t.amount.value;
+    }
+  }
+  CHECK(held_committed == held_before);
+  (void)usd_before;
+
+  // Later cancels and replaces are answered at once, kJournalHalted, with their type.
+  CollectingSink later(w.journal);
+  Runner r2(w.ref, w.engine, w.journal, w.clock, nullptr, later, RunnerConfig{});
+  REQUIRE(r2.submit(cancel_of(kAcme, "CXL-2", "REST-2", '1')));
+  REQUIRE(r2.submit(replace_of(kAcme, "RPL-2", "REST-2", '1', "1", "63000.00")));
+  REQUIRE(r2.submit(limit(kAcme, "NEW-2", '2', "1", "70000.00")));
+  r2.start();
+  REQUIRE(later.wait_events(3));
+  r2.stop();
+  const std::vector<Event> ev2 = later.events();
+  REQUIRE(ev2.size() == 3);
+  const std::vector<std::pair<std::string, char>> want2 = {{"CXL-2", 'F'}, {"RPL-2", 'G'}, {"NEW-2", 'D'}};
+  for (size_t i = 0; i < ev2.size(); ++i) {
+    INFO("later answer " << i);
+    REQUIRE(std::holds_alternative<OrderNotTakenEvent>(ev2[i]));
+    CHECK(std::get<OrderNotTakenEvent>(ev2[i]).cl_ord_id == want2[i].first);
+    CHECK(std::get<OrderNotTakenEvent>(ev2[i]).msg_type == want2[i].second);
+  }
+  CHECK(w.journal.pending() == 0);
+}
+
+// A status request answered in a batch whose commit failed would report the engine's
+// in-memory order, which includes the batch's lost changes (here: the replace RPL-1 the
+// client is told was not taken). It is answered OrderNotTaken instead.
+TEST_CASE("runner: a status answer in a failed batch does not report the batch's lost replace", "[runner]") {
+  World w;
+  REQUIRE(names(w.handle(limit(kAcme, "REST-2", '1', "1", "63000.00"))) == std::vector<std::string>{"ER New"});
+  REQUIRE(w.journal.commit().ok());
+  CollectingSink sink(w.journal);
+  Runner r(w.ref, w.engine, w.journal, w.clock, nullptr, sink, RunnerConfig{});
+  REQUIRE(r.submit(replace_of(kAcme, "RPL-1", "REST-2", '1', "2", "63500.00")));
+  REQUIRE(r.submit(OrderStatusCmd{kAcme, "REST-2", "", "BTC/USD", '1'}));
+  w.journal.fail_next_commit();
+  r.start();
+  REQUIRE(sink.wait_events(2));
+  r.stop();
+  const std::vector<Event> ev = sink.events();
+  REQUIRE(ev.size() == 2);
+  REQUIRE(std::holds_alternative<OrderNotTakenEvent>(ev[0]));
+  CHECK(std::get<OrderNotTakenEvent>(ev[0]).msg_type == 'G');
+  // The status answer must not contradict the OrderNotTaken above: it is not told either.
+  REQUIRE(std::holds_alternative<OrderNotTakenEvent>(ev[1]));
+  CHECK(std::get<OrderNotTakenEvent>(ev[1]).msg_type == 'H');
+  CHECK(std::get<OrderNotTakenEvent>(ev[1]).cl_ord_id == "REST-2");
+}
+
+// A resting order that a new price reaches fills with no command to carry it: the fill is
+// committed with the round's other events and only then delivered.
+TEST_CASE("runner: fills caused by a price tick are delivered only after their commit", "[runner]") {
+  World w;
+  // ACME bids 64000.00 for 1 BTC; the desk's offer (65032.50) is far above it: it rests.
+  const std::vector<Event> placed = w.handle(limit(kAcme, "BID", '1', "1", "64000.00"));
+  REQUIRE(names(placed) == std::vector<std::string>{"ER New"});
+  const OrderId id = er(placed, 0).order.order_id;
+  REQUIRE(w.journal.commit().ok());
+  const size_t committed_before = w.journal.committed().size();
+  const int64_t btc_before = w.client_balance(kAcme, kBtc);
+
+  // The feed's first step moves BTC/USD to 63900.00: gold's offer 63931.95 reaches the bid.
+  ListFeed feed({{kBtcUsd, Price(6390000)}});
+  CollectingSink sink(w.journal);
+  Runner r(w.ref, w.engine, w.journal, w.clock, &feed, sink, RunnerConfig{});
+  r.start();  // the first prices are fed, and their fills committed, before start() returns
+  REQUIRE(sink.wait_events(1));
+  r.stop();
+  const std::vector<CollectingSink::Delivery> ds = sink.deliveries();
+  REQUIRE_FALSE(ds.empty());
+  const std::vector<Event> ev = sink.events();
+  REQUIRE(ev.size() == 1);
+  const ExecReportEvent& fill = er(ev, 0);
+  CHECK(fill.kind == ExecKind::kTrade);
+  CHECK(fill.order.order_id == id);
+  CHECK(fill.order.cl_ord_id == "BID");
+  CHECK(fill.last_qty == Qty(100000000));
+  CHECK(fill.last_px == Price(6400000));  // the resting order's limit
+  CHECK(fill.order.status == OrdStatus::kFilled);
+  CHECK_FALSE(fill.internal);
+  for (const CollectingSink::Delivery& d : ds) {
+    CHECK(d.pending == 0);
+    for (size_t i = 0; i < d.durable.size(); ++i) {
+      INFO("event " << event_name(d.events[i]));
+      CHECK(d.durable[i]);
+    }
+  }
+  CHECK(ds[0].committed == committed_before + 1);  // the fill record, in the same delivery's commit
+  CHECK(w.client_balance(kAcme, kBtc) == btc_before + 100000000);
+  CHECK(w.held_balance(kAcme, kUsd) == 0);
+  CHECK(w.engine.check_invariants() == "");
+  CHECK_FALSE(r.halted());
+}
+
+TEST_CASE("runner: fills caused by a price tick in a failed commit are never delivered", "[runner]") {
+  World w;
+  REQUIRE(names(w.handle(limit(kAcme, "BID", '1', "1", "64000.00"))) == std::vector<std::string>{"ER New"});
+  REQUIRE(w.journal.commit().ok());
+  const size_t committed_before = w.journal.committed().size();
+
+  ListFeed feed({{kBtcUsd, Price(6390000)}});
+  CollectingSink sink(w.journal);
+  Runner r(w.ref, w.engine, w.journal, w.clock, &feed, sink, RunnerConfig{});
+  w.journal.fail_next_commit();
+  r.start();  // the fill is made and its commit fails, inside start()
+  CHECK(r.halted());
+  // A later request shows the runner is alive; the fill is never told.
+  REQUIRE(r.submit(request(kAcme, "RQ-AFTER")));
+  REQUIRE(sink.wait_events(1));
+  r.stop();
+  const std::vector<Event> ev = sink.events();
+  REQUIRE(ev.size() == 1);
+  REQUIRE(std::holds_alternative<QuoteRejectedEvent>(ev[0]));
+  CHECK(std::get<QuoteRejectedEvent>(ev[0]).reject.reason == R::kJournalHalted);
+  CHECK(w.journal.committed().size() == committed_before);
 }
 
 }  // namespace

@@ -15,8 +15,10 @@
 #include <fstream>
 #include <initializer_list>
 #include <iterator>
+#include <optional>
 #include <sstream>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "common/password.h"
@@ -35,6 +37,7 @@ using Catch::Matchers::Contains;
 const fs::path kSourceDir = fs::path(OTC_SOURCE_DIR).lexically_normal();
 const fs::path kConfPath = kSourceDir / "conf" / "otcgw.toml";
 const fs::path kDemoCredentialsPath = kSourceDir / "conf" / "demo-credentials.toml";
+const fs::path kE2eConfPath = kSourceDir / "tests" / "e2e" / "otcgw-e2e.toml";
 
 std::string slurp(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -147,6 +150,27 @@ const engine::TierSpec& tier(const GatewayConfig& c, const std::string& name) {
   return c.ref.tiers.front();  // unreachable
 }
 
+const engine::ClientSpec& client(const GatewayConfig& c, const std::string& code) {
+  const engine::ClientSpec* cl = c.ref.find_client(code);
+  INFO("client " << code);
+  REQUIRE(cl != nullptr);
+  return *cl;
+}
+
+// An optional client limit as a plain integer (readable in failure messages); -1 when absent.
+int64_t opt(const std::optional<Amount>& a) { return a ? a->value : -1; }
+int64_t opt(const std::optional<size_t>& n) { return n ? static_cast<int64_t>(*n) : -1; }
+
+// A per-asset limit table (max_position, credit) as sorted "CODE minor-units" lines.
+std::vector<std::string> by_asset(const GatewayConfig& c, const std::unordered_map<uint16_t, Amount>& m) {
+  std::vector<std::string> out;
+  for (const auto& [asset_id, amount] : m) {
+    out.push_back(c.ref.asset(AssetId(asset_id)).code + " " + std::to_string(amount.value));
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 // The configured demo balance of (client, asset) in minor units; -1 when absent.
 int64_t demo_balance(const GatewayConfig& c, const std::string& client, const std::string& asset_code) {
   const engine::ClientSpec* cl = c.ref.find_client(client);
@@ -232,6 +256,12 @@ TEST_CASE("conf/otcgw.toml loads with the expected reference data", "[config]") 
     CHECK(c.ref.limits.md_min_interval_ms == 250);
     CHECK(c.ref.limits.md_subscriptions_per_client_max == 64u);
     CHECK(c.ref.limits.md_symbols_per_request_max == 16u);
+    // Order keys.
+    CHECK(c.ref.limits.reference_asset == asset(c, "USD").id);
+    CHECK(c.ref.limits.day_end_utc_minutes == 21 * 60);  // "21:00"
+    CHECK(c.ref.limits.open_orders_max == 100000u);
+    CHECK(c.ref.limits.retired_orders_max == 100000u);
+    CHECK(c.ref.limits.slippage_max_cbps == 50'000);  // "500" bps
   }
 
   SECTION("md_ladder: the streaming sizes in exact base minor units") {
@@ -367,6 +397,9 @@ TEST_CASE("conf/otcgw.toml loads with the expected reference data", "[config]") 
     CHECK(bronze.fee_cbps == 500);
     CHECK(bronze.quote_ttl_ms == 3000);
     CHECK(bronze.quote_ttl_max_ms == 10000);
+    CHECK(gold.slippage_cbps == 1000);  // "10" bps
+    CHECK(silver.slippage_cbps == 2000);
+    CHECK(bronze.slippage_cbps == 5000);
 
     const InstrumentId eur_usd = instrument(c, "EUR/USD").id;
     const InstrumentId gbp_usd = instrument(c, "GBP/USD").id;
@@ -397,6 +430,34 @@ TEST_CASE("conf/otcgw.toml loads with the expected reference data", "[config]") 
     }
   }
 
+  SECTION("cancel_on_disconnect and pre-trade limits (notionals in USD cents)") {
+    const auto& acme = client(c, "ACME");
+    CHECK_FALSE(acme.cancel_on_disconnect);
+    CHECK(opt(acme.limits.order_notional_max) == 500'000'000);    // 5,000,000.00 USD
+    CHECK(opt(acme.limits.open_orders_max) == 200);
+    CHECK(opt(acme.limits.daily_notional_max) == 5'000'000'000);  // 50,000,000.00 USD
+    // Positions and credit in each asset's own minor units: BTC satoshi, ETH gwei.
+    CHECK(by_asset(c, acme.limits.position_max) ==
+          std::vector<std::string>{"BTC 50000000000", "ETH 5000000000000"});  // 500 BTC, 5000 ETH
+    CHECK(by_asset(c, acme.limits.credit) == std::vector<std::string>{"USD 25000000"});  // 250,000.00 USD
+
+    const auto& beta = client(c, "BETA");
+    CHECK(beta.cancel_on_disconnect);
+    CHECK(opt(beta.limits.order_notional_max) == 100'000'000);
+    CHECK(opt(beta.limits.open_orders_max) == 50);
+    CHECK(opt(beta.limits.daily_notional_max) == 500'000'000);
+    CHECK(by_asset(c, beta.limits.position_max) == std::vector<std::string>{"BTC 5000000000"});  // 50 BTC
+    CHECK(beta.limits.credit.empty());
+
+    const auto& gamma = client(c, "GAMMA");
+    CHECK_FALSE(gamma.cancel_on_disconnect);  // the default
+    CHECK(opt(gamma.limits.open_orders_max) == 10);
+    CHECK(opt(gamma.limits.order_notional_max) == -1);
+    CHECK(opt(gamma.limits.daily_notional_max) == -1);
+    CHECK(gamma.limits.position_max.empty());
+    CHECK(gamma.limits.credit.empty());
+  }
+
   SECTION("demo balances in minor units") {
     CHECK(demo_balance(c, "ACME", "USD") == 500'000'000);  // 5,000,000.00
     CHECK(demo_balance(c, "ACME", "EUR") == 200'000'000);
@@ -412,6 +473,27 @@ TEST_CASE("conf/otcgw.toml loads with the expected reference data", "[config]") 
       if (b.client == ClientId(0) && b.asset == asset(c, "USD").id) CHECK(b.text == "5000000.00");
     }
   }
+}
+
+TEST_CASE("tests/e2e/otcgw-e2e.toml loads; BETA cancels on disconnect, ACME does not", "[config][orders]") {
+  GatewayConfig c;
+  std::string error;
+  REQUIRE(load_config(kE2eConfPath.string(), &c, &error));
+  INFO("error: " << error);
+  CHECK(client(c, "BETA").cancel_on_disconnect);
+  CHECK_FALSE(client(c, "ACME").cancel_on_disconnect);
+  CHECK_FALSE(client(c, "GAMMA").cancel_on_disconnect);
+  CHECK(c.ref.limits.reference_asset == asset(c, "USD").id);
+  CHECK(c.ref.limits.day_end_utc_minutes == 21 * 60);
+  CHECK(c.ref.limits.slippage_max_cbps == 50'000);
+  CHECK(tier(c, "gold").slippage_cbps == 1000);
+  CHECK(tier(c, "silver").slippage_cbps == 2000);
+  CHECK(tier(c, "bronze").slippage_cbps == 5000);
+  CHECK(tier(c, "silver").quote_ttl_ms == 400);  // the e2e file's own settings are kept
+  CHECK(instrument(c, "BTC/USD").min_qty == Qty(100'000));
+  CHECK(opt(client(c, "ACME").limits.open_orders_max) == 200);
+  CHECK(opt(client(c, "BETA").limits.order_notional_max) == 100'000'000);
+  CHECK(opt(client(c, "GAMMA").limits.open_orders_max) == 10);
 }
 
 TEST_CASE("a copy resolves its relative paths against its own folder, also when loaded by a relative path",
@@ -671,6 +753,92 @@ const Broken kBroken[] = {
     {"md_symbols_per_request_max as a boolean", {"", "md_symbols_per_request_max = 16", "md_symbols_per_request_max = true"}, "engine.md_symbols_per_request_max", "not an integer"},
     {"md_min_interval_ms misspelt", {"", "md_min_interval_ms = 250", "md_min_interval = 250"}, "engine.md_min_interval", "unknown key"},
     {"md_symbols_per_request_max misspelt", {"", "md_symbols_per_request_max = 16", "md_symbols_per_request = 16"}, "engine.md_symbols_per_request", "unknown key"},
+
+    // [engine] order keys.
+    {"reference_asset unknown", {"", "reference_asset = \"USD\"", "reference_asset = \"XBT\""}, "engine.reference_asset", "unknown asset XBT"},
+    {"reference_asset lower case", {"", "reference_asset = \"USD\"", "reference_asset = \"usd\""}, "engine.reference_asset", "unknown asset usd"},
+    {"reference_asset empty", {"", "reference_asset = \"USD\"", "reference_asset = \"\""}, "engine.reference_asset", "must not be empty"},
+    {"reference_asset as an integer", {"", "reference_asset = \"USD\"", "reference_asset = 0"}, "engine.reference_asset", "not a string"},
+    {"reference_asset as an inline table", {"", "reference_asset = \"USD\"", "reference_asset = { code = \"USD\" }"}, "engine.reference_asset", "not a string"},
+    {"day_end_utc 24:00", {"", "day_end_utc = \"21:00\"", "day_end_utc = \"24:00\""}, "engine.day_end_utc", "'24:00' is not a UTC time of day"},
+    {"day_end_utc 23:60", {"", "day_end_utc = \"21:00\"", "day_end_utc = \"23:60\""}, "engine.day_end_utc", "not a UTC time of day"},
+    {"day_end_utc 99:99", {"", "day_end_utc = \"21:00\"", "day_end_utc = \"99:99\""}, "engine.day_end_utc", "not a UTC time of day"},
+    {"day_end_utc 7:5", {"", "day_end_utc = \"21:00\"", "day_end_utc = \"7:5\""}, "engine.day_end_utc", "'7:5' is not a UTC time of day"},
+    {"day_end_utc 7:05 (one-digit hour)", {"", "day_end_utc = \"21:00\"", "day_end_utc = \"7:05\""}, "engine.day_end_utc", "not a UTC time of day"},
+    {"day_end_utc ab:cd", {"", "day_end_utc = \"21:00\"", "day_end_utc = \"ab:cd\""}, "engine.day_end_utc", "'ab:cd' is not a UTC time of day"},
+    {"day_end_utc with seconds", {"", "day_end_utc = \"21:00\"", "day_end_utc = \"21:00:00\""}, "engine.day_end_utc", "not a UTC time of day"},
+    {"day_end_utc with a dot", {"", "day_end_utc = \"21:00\"", "day_end_utc = \"21.00\""}, "engine.day_end_utc", "not a UTC time of day"},
+    {"day_end_utc with a sign", {"", "day_end_utc = \"21:00\"", "day_end_utc = \"-1:00\""}, "engine.day_end_utc", "not a UTC time of day"},
+    {"day_end_utc with a space", {"", "day_end_utc = \"21:00\"", "day_end_utc = \" 21:00\""}, "engine.day_end_utc", "not a UTC time of day"},
+    {"day_end_utc empty", {"", "day_end_utc = \"21:00\"", "day_end_utc = \"\""}, "engine.day_end_utc", "must not be empty"},
+    {"day_end_utc as an integer", {"", "day_end_utc = \"21:00\"", "day_end_utc = 2100"}, "engine.day_end_utc", "not a string"},
+    {"day_end_utc as a TOML local time", {"", "day_end_utc = \"21:00\"", "day_end_utc = 21:00:00"}, "engine.day_end_utc", "not a string"},
+    {"open_orders_max zero", {"", "open_orders_max = 100000", "open_orders_max = 0"}, "engine.open_orders_max", "[1, 16777216]"},
+    {"open_orders_max negative", {"", "open_orders_max = 100000", "open_orders_max = -1"}, "engine.open_orders_max", "[1, 16777216]"},
+    {"open_orders_max above 16777216", {"", "open_orders_max = 100000", "open_orders_max = 16777217"}, "engine.open_orders_max", "[1, 16777216]"},
+    {"open_orders_max as a string", {"", "open_orders_max = 100000", "open_orders_max = \"100000\""}, "engine.open_orders_max", "not an integer"},
+    {"open_orders_max as a TOML float", {"", "open_orders_max = 100000", "open_orders_max = 100000.0"}, "engine.open_orders_max", "not an integer"},
+    {"retired_orders_max negative", {"", "retired_orders_max = 100000", "retired_orders_max = -1"}, "engine.retired_orders_max", "[0, 16777216]"},
+    {"retired_orders_max above 16777216", {"", "retired_orders_max = 100000", "retired_orders_max = 16777217"}, "engine.retired_orders_max", "[0, 16777216]"},
+    {"retired_orders_max as a string", {"", "retired_orders_max = 100000", "retired_orders_max = \"100000\""}, "engine.retired_orders_max", "not an integer"},
+    {"retired_orders_max as a boolean", {"", "retired_orders_max = 100000", "retired_orders_max = false"}, "engine.retired_orders_max", "not an integer"},
+    {"slippage_max_bps zero", {"", "slippage_max_bps = \"500\"", "slippage_max_bps = \"0\""}, "engine.slippage_max_bps", "must be positive"},
+    {"slippage_max_bps negative", {"", "slippage_max_bps = \"500\"", "slippage_max_bps = \"-500\""}, "engine.slippage_max_bps", "must be positive"},
+    {"slippage_max_bps above 1000", {"", "slippage_max_bps = \"500\"", "slippage_max_bps = \"1000.01\""}, "engine.slippage_max_bps", "<= 1000 bps"},
+    {"slippage_max_bps with 3 decimals", {"", "slippage_max_bps = \"500\"", "slippage_max_bps = \"500.001\""}, "engine.slippage_max_bps", "at most 2 decimals"},
+    {"slippage_max_bps as a TOML integer", {"", "slippage_max_bps = \"500\"", "slippage_max_bps = 500"}, "engine.slippage_max_bps", "not a string"},
+    {"slippage_max_bps as a TOML float", {"", "slippage_max_bps = \"500\"", "slippage_max_bps = 500.0"}, "engine.slippage_max_bps", "not a string"},
+    {"slippage_max_bps malformed", {"", "slippage_max_bps = \"500\"", "slippage_max_bps = \"5e2\""}, "engine.slippage_max_bps", "(malformed)"},
+    {"slippage_max_bps below a tier's slippage_bps", {"", "slippage_max_bps = \"500\"", "slippage_max_bps = \"49.99\""}, "tiers[2].slippage_bps", "must be <= engine.slippage_max_bps (49.99 bps)"},
+    {"slippage_max_bps misspelt", {"", "slippage_max_bps = \"500\"", "max_slippage_bps = \"500\""}, "engine.max_slippage_bps", "unknown key"},
+
+    // [[tiers]] slippage_bps: required, 0 < x <= engine.slippage_max_bps.
+    {"missing tier slippage_bps", {"name = \"silver\"", "slippage_bps = \"20\"\n", ""}, "tiers[1].slippage_bps", "missing"},
+    {"tier slippage_bps zero", {"name = \"gold\"", "slippage_bps = \"10\"", "slippage_bps = \"0\""}, "tiers[0].slippage_bps", "must be positive"},
+    {"tier slippage_bps 0.00", {"name = \"gold\"", "slippage_bps = \"10\"", "slippage_bps = \"0.00\""}, "tiers[0].slippage_bps", "must be positive"},
+    {"tier slippage_bps negative", {"name = \"bronze\"", "slippage_bps = \"50\"", "slippage_bps = \"-50\""}, "tiers[2].slippage_bps", "must be positive"},
+    {"tier slippage_bps above slippage_max_bps", {"name = \"bronze\"", "slippage_bps = \"50\"", "slippage_bps = \"500.01\""}, "tiers[2].slippage_bps", "must be <= engine.slippage_max_bps (500 bps)"},
+    {"tier slippage_bps with 3 decimals", {"name = \"silver\"", "slippage_bps = \"20\"", "slippage_bps = \"20.005\""}, "tiers[1].slippage_bps", "at most 2 decimals"},
+    {"tier slippage_bps as a TOML integer", {"name = \"silver\"", "slippage_bps = \"20\"", "slippage_bps = 20"}, "tiers[1].slippage_bps", "not a string"},
+    {"tier slippage_bps as a TOML float", {"name = \"gold\"", "slippage_bps = \"10\"", "slippage_bps = 10.0"}, "tiers[0].slippage_bps", "not a string"},
+    {"tier slippage_bps empty", {"name = \"gold\"", "slippage_bps = \"10\"", "slippage_bps = \"\""}, "tiers[0].slippage_bps", "must not be empty"},
+    {"tier slippage_bps misspelt", {"name = \"gold\"", "slippage_bps = \"10\"", "slippage = \"10\""}, "tiers[0].slippage", "unknown key"},
+
+    // [[clients]] cancel_on_disconnect: a boolean.
+    {"cancel_on_disconnect as a string", {"\nid = \"BETA\"", "cancel_on_disconnect = true", "cancel_on_disconnect = \"true\""}, "clients[1].cancel_on_disconnect", "not a boolean"},
+    {"cancel_on_disconnect as an integer", {"\nid = \"ACME\"", "cancel_on_disconnect = false", "cancel_on_disconnect = 0"}, "clients[0].cancel_on_disconnect", "not a boolean"},
+    {"cancel_on_disconnect misspelt", {"\nid = \"BETA\"", "cancel_on_disconnect = true", "cancel_on_logout = true"}, "clients[1].cancel_on_logout", "unknown key"},
+
+    // [clients.limits]: notionals in the reference asset (USD, 2 decimals), positions and
+    // credit in each asset's units; unknown keys and assets refused.
+    {"unknown key in [clients.limits]", {"\nid = \"BETA\"", "max_open_orders = 50", "max_open_orders = 50\nmax_orders = 5"}, "clients[1].limits.max_orders", "unknown key"},
+    {"limits key at the client level", {"\nid = \"GAMMA\"", "[clients.limits]\nmax_open_orders = 10", "max_open_orders = 10"}, "clients[2].max_open_orders", "unknown key"},
+    {"limits as an integer", {"\nid = \"GAMMA\"", "[clients.limits]\nmax_open_orders = 10", "limits = 10"}, "clients[2].limits", "must be a table"},
+    {"max_order_notional zero", {"\nid = \"BETA\"", "max_order_notional = \"1000000\"", "max_order_notional = \"0\""}, "clients[1].limits.max_order_notional", "must be positive"},
+    {"max_order_notional negative", {"\nid = \"ACME\"", "max_order_notional = \"5000000\"", "max_order_notional = \"-5000000\""}, "clients[0].limits.max_order_notional", "must be positive"},
+    {"max_order_notional finer than the reference asset (USD 2)", {"\nid = \"ACME\"", "max_order_notional = \"5000000\"", "max_order_notional = \"5000000.001\""}, "clients[0].limits.max_order_notional", "at most 2 decimals"},
+    {"max_order_notional as a TOML integer", {"\nid = \"ACME\"", "max_order_notional = \"5000000\"", "max_order_notional = 5000000"}, "clients[0].limits.max_order_notional", "not a string"},
+    {"max_order_notional empty", {"\nid = \"ACME\"", "max_order_notional = \"5000000\"", "max_order_notional = \"\""}, "clients[0].limits.max_order_notional", "must not be empty"},
+    {"max_order_notional malformed", {"\nid = \"ACME\"", "max_order_notional = \"5000000\"", "max_order_notional = \"5,000,000\""}, "clients[0].limits.max_order_notional", "(malformed)"},
+    {"max_order_notional overflows int64 minor units", {"\nid = \"ACME\"", "max_order_notional = \"5000000\"", "max_order_notional = \"100000000000000000\""}, "clients[0].limits.max_order_notional", "overflow"},
+    {"max_open_orders zero", {"\nid = \"GAMMA\"", "max_open_orders = 10", "max_open_orders = 0"}, "clients[2].limits.max_open_orders", "[1, 100000]"},
+    {"max_open_orders above engine.open_orders_max", {"\nid = \"ACME\"", "max_open_orders = 200", "max_open_orders = 100001"}, "clients[0].limits.max_open_orders", "[1, 100000]"},
+    {"max_open_orders as a string", {"\nid = \"ACME\"", "max_open_orders = 200", "max_open_orders = \"200\""}, "clients[0].limits.max_open_orders", "not an integer"},
+    {"max_open_orders as a TOML float", {"\nid = \"BETA\"", "max_open_orders = 50", "max_open_orders = 50.0"}, "clients[1].limits.max_open_orders", "not an integer"},
+    {"max_daily_notional zero", {"\nid = \"ACME\"", "max_daily_notional = \"50000000\"", "max_daily_notional = \"0.00\""}, "clients[0].limits.max_daily_notional", "must be positive"},
+    {"max_daily_notional finer than USD", {"\nid = \"BETA\"", "max_daily_notional = \"5000000\"", "max_daily_notional = \"5000000.005\""}, "clients[1].limits.max_daily_notional", "at most 2 decimals"},
+    {"max_daily_notional as a TOML float", {"\nid = \"BETA\"", "max_daily_notional = \"5000000\"", "max_daily_notional = 5000000.0"}, "clients[1].limits.max_daily_notional", "not a string"},
+    {"max_position for an unknown asset", {"\nid = \"ACME\"", "max_position = { BTC = \"500\", ETH = \"5000\" }", "max_position = { BTC = \"500\", DOGE = \"5000\" }"}, "clients[0].limits.max_position.DOGE", "unknown asset"},
+    {"max_position negative", {"\nid = \"BETA\"", "max_position = { BTC = \"50\" }", "max_position = { BTC = \"-1\" }"}, "clients[1].limits.max_position.BTC", "must not be negative"},
+    {"max_position finer than BTC (8)", {"\nid = \"BETA\"", "max_position = { BTC = \"50\" }", "max_position = { BTC = \"50.000000001\" }"}, "clients[1].limits.max_position.BTC", "at most 8 decimals"},
+    {"max_position finer than ETH (9)", {"\nid = \"ACME\"", "ETH = \"5000\" }", "ETH = \"5000.0000000001\" }"}, "clients[0].limits.max_position.ETH", "at most 9 decimals"},
+    {"max_position not a string", {"\nid = \"BETA\"", "max_position = { BTC = \"50\" }", "max_position = { BTC = 50 }"}, "clients[1].limits.max_position.BTC", "must be a decimal string"},
+    {"max_position not a table", {"\nid = \"BETA\"", "max_position = { BTC = \"50\" }", "max_position = \"50\""}, "clients[1].limits.max_position", "must be a table"},
+    {"credit for an unknown asset", {"\nid = \"ACME\"", "credit = { USD = \"250000\" }", "credit = { XBT = \"250000\" }"}, "clients[0].limits.credit.XBT", "unknown asset"},
+    {"credit negative", {"\nid = \"ACME\"", "credit = { USD = \"250000\" }", "credit = { USD = \"-1\" }"}, "clients[0].limits.credit.USD", "must not be negative"},
+    {"credit finer than USD", {"\nid = \"ACME\"", "credit = { USD = \"250000\" }", "credit = { USD = \"250000.001\" }"}, "clients[0].limits.credit.USD", "at most 2 decimals"},
+    {"credit not a string", {"\nid = \"ACME\"", "credit = { USD = \"250000\" }", "credit = { USD = 250000 }"}, "clients[0].limits.credit.USD", "must be a decimal string"},
+    {"credit not a table", {"\nid = \"ACME\"", "credit = { USD = \"250000\" }", "credit = [\"250000\"]"}, "clients[0].limits.credit", "must be a table"},
 };
 // clang-format on
 
@@ -745,6 +913,28 @@ TEST_CASE("boundary values that must still load", "[config]") {
       {"md_ladder at min_qty and max_qty (EUR)", {"symbol = \"EUR/USD\"", "md_ladder = [\"100000\", \"1000000\", \"5000000\"]", "md_ladder = [\"1000\", \"50000000\"]"}},
       {"md_ladder with trailing zeros beyond the scale", {"symbol = \"BTC/USD\"", "md_ladder = [\"0.1\", \"1\", \"5\", \"20\"]", "md_ladder = [\"0.1000000000\", \"1.0\", \"5\", \"20\"]"}},
       {"md_ladder omitted", {"symbol = \"BTC/USD\"", "md_ladder = [\"0.1\", \"1\", \"5\", \"20\"]\n", ""}},
+      {"day_end_utc 00:00", {"", "day_end_utc = \"21:00\"", "day_end_utc = \"00:00\""}},
+      {"day_end_utc 23:59", {"", "day_end_utc = \"21:00\"", "day_end_utc = \"23:59\""}},
+      {"open_orders_max == the largest client max_open_orders", {"", "open_orders_max = 100000", "open_orders_max = 200"}},
+      {"open_orders_max 16777216", {"", "open_orders_max = 100000", "open_orders_max = 16777216"}},
+      {"retired_orders_max 0 (remember none)", {"", "retired_orders_max = 100000", "retired_orders_max = 0"}},
+      {"retired_orders_max 16777216", {"", "retired_orders_max = 100000", "retired_orders_max = 16777216"}},
+      {"slippage_max_bps 1000", {"", "slippage_max_bps = \"500\"", "slippage_max_bps = \"1000\""}},
+      {"slippage_max_bps 1000.00", {"", "slippage_max_bps = \"500\"", "slippage_max_bps = \"1000.00\""}},
+      {"slippage_max_bps == the widest tier's slippage_bps", {"", "slippage_max_bps = \"500\"", "slippage_max_bps = \"50\""}},
+      {"tier slippage_bps 0.01", {"name = \"gold\"", "slippage_bps = \"10\"", "slippage_bps = \"0.01\""}},
+      {"tier slippage_bps == slippage_max_bps", {"name = \"bronze\"", "slippage_bps = \"50\"", "slippage_bps = \"500.00\""}},
+      {"reference_asset EUR", {"", "reference_asset = \"USD\"", "reference_asset = \"EUR\""}},
+      {"cancel_on_disconnect omitted", {"\nid = \"BETA\"", "cancel_on_disconnect = true", ""}},
+      {"empty [clients.limits]", {"\nid = \"GAMMA\"", "max_open_orders = 10", ""}},
+      {"[clients.limits] omitted", {"\nid = \"GAMMA\"", "[clients.limits]\nmax_open_orders = 10", ""}},
+      {"max_open_orders == engine.open_orders_max", {"\nid = \"ACME\"", "max_open_orders = 200", "max_open_orders = 100000"}},
+      {"max_open_orders 1", {"\nid = \"GAMMA\"", "max_open_orders = 10", "max_open_orders = 1"}},
+      {"max_order_notional one cent", {"\nid = \"ACME\"", "max_order_notional = \"5000000\"", "max_order_notional = \"0.01\""}},
+      {"max_position zero", {"\nid = \"BETA\"", "max_position = { BTC = \"50\" }", "max_position = { BTC = \"0\" }"}},
+      {"max_position empty", {"\nid = \"BETA\"", "max_position = { BTC = \"50\" }", "max_position = {}"}},
+      {"credit zero", {"\nid = \"ACME\"", "credit = { USD = \"250000\" }", "credit = { USD = \"0.00\" }"}},
+      {"credit as a sub-table", {"\nid = \"ACME\"", "credit = { USD = \"250000\" }", "[clients.limits.credit]\nUSD = \"250000\"\nBTC = \"1.5\""}},
   };
   // clang-format on
   for (const Ok& k : kOk) {
@@ -778,6 +968,142 @@ TEST_CASE("optional keys take their documented defaults", "[config]") {
   CHECK(c.ref.limits.md_min_interval_ms == 250);
   CHECK(c.ref.limits.md_subscriptions_per_client_max == 64u);
   CHECK(c.ref.limits.md_symbols_per_request_max == 16u);
+}
+
+TEST_CASE("order keys take their documented defaults", "[config][orders]") {
+  TempDir dir;
+  const fs::path p = dir.path() / "otcgw.toml";
+  std::string text = slurp(kConfPath);
+  for (const char* line : {"reference_asset = \"USD\"", "day_end_utc = \"21:00\"", "open_orders_max = 100000",
+                           "retired_orders_max = 100000", "slippage_max_bps = \"500\"", "cancel_on_disconnect = false",
+                           "cancel_on_disconnect = true"}) {
+    text = edited(text, {"", line, "# removed"});
+  }
+  // BETA without a [clients.limits] table at all.
+  text = edited(text, {"\nid = \"BETA\"",
+                       "[clients.limits]\nmax_order_notional = \"1000000\"\nmax_open_orders = 50\n"
+                       "max_daily_notional = \"5000000\"\nmax_position = { BTC = \"50\" }\n",
+                       ""});
+  REQUIRE(count_of(text, "cancel_on_disconnect") == 0);
+  spit(p, text);
+  GatewayConfig c;
+  std::string error;
+  REQUIRE(load_config(p.string(), &c, &error));
+  INFO("error: " << error);
+  CHECK(c.ref.limits.reference_asset == asset(c, "USD").id);
+  CHECK(c.ref.limits.day_end_utc_minutes == 0);  // "00:00"
+  CHECK(c.ref.limits.open_orders_max == 100000u);
+  CHECK(c.ref.limits.retired_orders_max == 100000u);
+  CHECK(c.ref.limits.slippage_max_cbps == 100'000);  // "1000" bps
+  for (const auto& cl : c.ref.clients) {
+    INFO("client " << cl.code);
+    CHECK_FALSE(cl.cancel_on_disconnect);
+  }
+  const auto& beta = client(c, "BETA");
+  CHECK(opt(beta.limits.order_notional_max) == -1);
+  CHECK(opt(beta.limits.open_orders_max) == -1);
+  CHECK(opt(beta.limits.daily_notional_max) == -1);
+  CHECK(beta.limits.position_max.empty());
+  CHECK(beta.limits.credit.empty());
+  CHECK(opt(client(c, "ACME").limits.open_orders_max) == 200);  // the others keep theirs
+}
+
+TEST_CASE("order engine keys are read as given", "[config][orders]") {
+  TempDir dir;
+  GatewayConfig c;
+  std::string error;
+  REQUIRE(load_edited_all(dir,
+                          {{"", "reference_asset = \"USD\"", "reference_asset = \"EUR\""},
+                           {"", "open_orders_max = 100000", "open_orders_max = 16777216"},
+                           {"", "retired_orders_max = 100000", "retired_orders_max = 0"},
+                           {"", "slippage_max_bps = \"500\"", "slippage_max_bps = \"1000\""},
+                           {"name = \"gold\"", "slippage_bps = \"10\"", "slippage_bps = \"12.34\""},
+                           {"name = \"silver\"", "slippage_bps = \"20\"", "slippage_bps = \"0.01\""},
+                           {"name = \"bronze\"", "slippage_bps = \"50\"", "slippage_bps = \"1000.00\""}},
+                          &c, &error));
+  INFO("error: " << error);
+  CHECK(c.ref.limits.reference_asset == asset(c, "EUR").id);
+  CHECK(c.ref.limits.open_orders_max == 16'777'216u);
+  CHECK(c.ref.limits.retired_orders_max == 0u);
+  CHECK(c.ref.limits.slippage_max_cbps == 100'000);
+  CHECK(tier(c, "gold").slippage_cbps == 1234);
+  CHECK(tier(c, "silver").slippage_cbps == 1);
+  CHECK(tier(c, "bronze").slippage_cbps == 100'000);
+}
+
+TEST_CASE("day_end_utc converts to minutes after midnight UTC", "[config][orders]") {
+  struct Case {
+    const char* text;
+    int64_t minutes;
+  };
+  // (21:00 = 1260 is the real file's value, checked above.)
+  static const Case kCases[] = {{"00:00", 0},   {"00:01", 1},    {"07:05", 425},
+                                {"12:30", 750}, {"20:59", 1259}, {"23:59", 1439}};
+  for (const Case& k : kCases) {
+    INFO("day_end_utc " << k.text);
+    TempDir dir;
+    GatewayConfig c;
+    std::string error;
+    const std::string to = std::string("day_end_utc = \"") + k.text + "\"";
+    REQUIRE(load_edited(dir, {"", "day_end_utc = \"21:00\"", to.c_str()}, &c, &error));
+    CHECK(c.ref.limits.day_end_utc_minutes == k.minutes);
+  }
+}
+
+TEST_CASE("client notional limits are read at the reference asset's decimals", "[config][orders]") {
+  SECTION("reference_asset BTC (8 decimals)") {
+    TempDir dir;
+    GatewayConfig c;
+    std::string error;
+    REQUIRE(load_edited_all(dir,
+                            {{"", "reference_asset = \"USD\"", "reference_asset = \"BTC\""},
+                             {"\nid = \"ACME\"", "max_order_notional = \"5000000\"", "max_order_notional = \"0.00000001\""},
+                             {"\nid = \"ACME\"", "max_daily_notional = \"50000000\"", "max_daily_notional = \"12.5\""}},
+                            &c, &error));
+    INFO("error: " << error);
+    CHECK(c.ref.limits.reference_asset == asset(c, "BTC").id);
+    CHECK(opt(client(c, "ACME").limits.order_notional_max) == 1);              // one satoshi
+    CHECK(opt(client(c, "ACME").limits.daily_notional_max) == 1'250'000'000);  // 12.5 BTC
+    CHECK(opt(client(c, "BETA").limits.order_notional_max) == 100'000'000'000'000);  // 1,000,000 BTC
+    // Positions and credit stay in each asset's own units.
+    CHECK(by_asset(c, client(c, "ACME").limits.position_max) ==
+          std::vector<std::string>{"BTC 50000000000", "ETH 5000000000000"});
+    CHECK(by_asset(c, client(c, "ACME").limits.credit) == std::vector<std::string>{"USD 25000000"});
+  }
+  SECTION("a digit the reference asset cannot hold is refused") {
+    TempDir dir;
+    GatewayConfig c;
+    std::string error;
+    CHECK_FALSE(load_edited_all(dir,
+                                {{"", "reference_asset = \"USD\"", "reference_asset = \"BTC\""},
+                                 {"\nid = \"BETA\"", "max_order_notional = \"1000000\"",
+                                  "max_order_notional = \"0.000000001\""}},
+                                &c, &error));
+    INFO("error: " << error);
+    CHECK_THAT(error, Contains("clients[1].limits.max_order_notional:"));
+    CHECK_THAT(error, Contains("at most 8 decimals"));
+  }
+  SECTION("ETH positions in gwei, credit in several assets") {
+    TempDir dir;
+    GatewayConfig c;
+    std::string error;
+    REQUIRE(load_edited(dir,
+                        {"\nid = \"ACME\"", "credit = { USD = \"250000\" }",
+                         "credit = { USD = \"0.01\", ETH = \"0.000000001\", USDT = \"1.5\" }"},
+                        &c, &error));
+    INFO("error: " << error);
+    CHECK(by_asset(c, client(c, "ACME").limits.credit) ==
+          std::vector<std::string>{"ETH 1", "USD 1", "USDT 1500000"});
+  }
+}
+
+TEST_CASE("a client's max_open_orders may not exceed engine.open_orders_max", "[config][orders]") {
+  TempDir dir;
+  GatewayConfig c;
+  std::string error;
+  CHECK_FALSE(load_edited(dir, {"", "open_orders_max = 100000", "open_orders_max = 199"}, &c, &error));
+  INFO("error: " << error);
+  CHECK_THAT(error, Contains("clients[0].limits.max_open_orders: must be in [1, 199]"));
 }
 
 TEST_CASE("md engine keys are read as given", "[config][md]") {

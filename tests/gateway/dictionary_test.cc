@@ -4,7 +4,8 @@
 // Two kinds of checks:
 //  * the content: every field number, name, type, enum value, message, message
 //    field, group and required flag is compared, exhaustively, with tables
-//    written here from the FIX 4.4 specification;
+//    written here from the FIX 4.4 specification (plus our one user-defined
+//    field, MaxSlippageBps(20001), and the tags 20000..20010 around it);
 //  * the behaviour: sample messages of every type, built with QuickFIX's FIX44
 //    classes (or written on the wire, as a counterparty would send them), are
 //    serialised, parsed back with the dictionary and validated; broken ones must
@@ -28,6 +29,10 @@
 #include <quickfix/fix44/MarketDataRequestReject.h>
 #include <quickfix/fix44/MarketDataSnapshotFullRefresh.h>
 #include <quickfix/fix44/NewOrderSingle.h>
+#include <quickfix/fix44/OrderCancelReject.h>
+#include <quickfix/fix44/OrderCancelReplaceRequest.h>
+#include <quickfix/fix44/OrderCancelRequest.h>
+#include <quickfix/fix44/OrderStatusRequest.h>
 #include <quickfix/fix44/Quote.h>
 #include <quickfix/fix44/QuoteCancel.h>
 #include <quickfix/fix44/QuoteRequest.h>
@@ -56,6 +61,9 @@
 namespace {
 
 using T = FIX::TYPE::Type;
+
+// Our one user-defined field (fix-specs/FIX44.xml): the slippage tolerance of a market order.
+constexpr int kMaxSlippageBps = 20001;
 
 // ---------------------------------------------------------------------------
 // The expected dictionary (FIX 4.4).
@@ -112,6 +120,7 @@ const std::vector<FieldSpec>& expectedFields() {
       {96, "RawData", T::Data},
       {97, "PossResend", T::Boolean},
       {98, "EncryptMethod", T::Int},
+      {102, "CxlRejReason", T::Int},
       {103, "OrdRejReason", T::Int},
       {108, "HeartBtInt", T::Int},
       {112, "TestReqID", T::String},
@@ -166,6 +175,7 @@ const std::vector<FieldSpec>& expectedFields() {
       {384, "NoMsgTypes", T::NumInGroup},
       {385, "MsgDirection", T::Char},
       {432, "ExpireDate", T::LocalMktDate},
+      {434, "CxlRejResponseTo", T::Char},
       {447, "PartyIDSource", T::Char},
       {448, "PartyID", T::String},
       {452, "PartyRole", T::Int},
@@ -181,8 +191,21 @@ const std::vector<FieldSpec>& expectedFields() {
       {649, "QuoteStatusReqID", T::String},
       {658, "QuoteRequestRejectReason", T::Int},
       {789, "NextExpectedMsgSeqNum", T::SeqNum},
+      {kMaxSlippageBps, "MaxSlippageBps", T::String},  // ours (user-defined range): the gateway parses it
   };
   return fields;
+}
+
+// Every tag a wrong dictionary could plausibly define: FIX 4.4's range, and the start of
+// the user-defined range where ours lives.
+const std::vector<int>& candidateTags() {
+  static const std::vector<int> tags = [] {
+    std::vector<int> t;
+    for (int tag = 1; tag < 10000; ++tag) t.push_back(tag);
+    for (int tag = 20000; tag <= 20010; ++tag) t.push_back(tag);
+    return t;
+  }();
+  return tags;
 }
 
 using Values = std::set<std::string>;
@@ -208,8 +231,8 @@ Values plus(Values v, std::initializer_list<const char*> more) {
 const std::map<int, Values>& expectedEnums() {
   static const std::map<int, Values> enums = {
       {35,
-       {"0", "1", "2", "3", "4", "5", "8", "A", "D", "R", "S", "V", "W", "Y", "Z", "j", "AG",
-        "AI"}},
+       {"0", "1", "2", "3", "4", "5", "8", "9", "A", "D", "F", "G", "H", "R", "S", "V", "W", "Y",
+        "Z", "j", "AG", "AI"}},
       {39, chars("0123456789ABCDE")},
       {40, chars("123456789ABCDEFGHIJKLMP")},
       {43, {"Y", "N"}},
@@ -217,6 +240,7 @@ const std::map<int, Values>& expectedEnums() {
       {59, chars("01234567")},
       {97, {"Y", "N"}},
       {98, range(0, 6)},
+      {102, plus(range(0, 6), {"99"})},  // 7.. are FIX 5.0
       {103, plus(range(0, 15), {"99"})},
       {123, {"Y", "N"}},
       {141, {"Y", "N"}},
@@ -232,6 +256,7 @@ const std::map<int, Values>& expectedEnums() {
       {373, plus(range(0, 17), {"99"})},
       {380, range(0, 7)},
       {385, {"S", "R"}},
+      {434, chars("12")},
       {447, chars("123456789ABCDEFGHI")},
       {452, [] {
          Values v = range(1, 38);
@@ -368,14 +393,37 @@ const std::vector<MessageSpec>& expectedMessages() {
         {59, false},
         {432, false},
         {126, false},
+        {kMaxSlippageBps, false},
         {58, false}},
+       {}},
+      {"F",
+       "OrderCancelRequest",
+       {{41, true}, {37, false}, {11, true}, {55, false}, {54, true}, {60, true}, {38, false}},
+       {}},
+      {"G",
+       "OrderCancelReplaceRequest",
+       {{37, false},
+        {41, true},
+        {11, true},
+        {55, false},
+        {54, true},
+        {60, true},
+        {38, false},
+        {40, true},
+        {44, false},
+        {59, false}},
+       {}},
+      {"H", "OrderStatusRequest", {{37, false}, {11, true}, {55, false}, {54, true}}, {}},
+      {"9",
+       "OrderCancelReject",
+       {{37, true}, {11, true}, {41, true}, {39, true}, {434, true}, {102, false}, {58, false}},
        {}},
       {"8",
        "ExecutionReport",
        {{37, true},  {198, false}, {11, false}, {41, false}, {17, true},  {150, true},
         {39, true},  {103, false}, {1, false},  {55, true},  {54, true},  {38, false},
-        {40, false}, {44, false},  {15, false}, {59, false}, {32, false}, {31, false},
-        {151, true}, {14, true},   {6, true},   {60, false}, {58, false}},
+        {40, false}, {44, false},  {15, false}, {59, false}, {126, false}, {32, false},
+        {31, false}, {151, true},  {14, true},  {6, true},   {60, false},  {58, false}},
        {{453, false, 448, {{448, false}, {447, false}, {452, false}}}}},
       {"j",
        "BusinessMessageReject",
@@ -504,7 +552,8 @@ FIX44::ExecutionReport fill() {
   er.setField(FIX::FIELD::OrderQty, "2.5");
   er.setField(FIX::OrdType('D'));
   er.setField(FIX::FIELD::Price, "65010.75");
-  er.setField(FIX::TimeInForce('4'));
+  er.setField(FIX::TimeInForce('6'));
+  er.setField(FIX::FIELD::ExpireTime, "20240611-17:00:00.000");
   er.setField(FIX::FIELD::LastQty, "2.5");
   er.setField(FIX::FIELD::LastPx, "65010.75");
   er.setField(FIX::FIELD::LeavesQty, "0");
@@ -540,6 +589,58 @@ FIX44::NewOrderSingle order() {
   nos.setField(FIX::Currency("USD"));
   nos.setField(FIX::Text("lift"));
   return stamped(nos);
+}
+
+// A valid OrderCancelRequest with every field, to be broken by the tests.
+FIX44::OrderCancelRequest cancelRequest() {
+  FIX44::OrderCancelRequest f;
+  f.setField(FIX::OrigClOrdID("CL-1"));
+  f.setField(FIX::OrderID("O-1"));
+  f.setField(FIX::ClOrdID("CL-2"));
+  f.setField(FIX::Symbol("BTC-USD"));
+  f.setField(FIX::Side('1'));
+  f.setField(FIX::FIELD::TransactTime, "20240611-09:30:01.000");
+  f.setField(FIX::FIELD::OrderQty, "2.5");
+  return stamped(f);
+}
+
+// A valid OrderCancelReplaceRequest with every field, to be broken by the tests.
+FIX44::OrderCancelReplaceRequest replaceRequest() {
+  FIX44::OrderCancelReplaceRequest g;
+  g.setField(FIX::OrderID("O-1"));
+  g.setField(FIX::OrigClOrdID("CL-1"));
+  g.setField(FIX::ClOrdID("CL-3"));
+  g.setField(FIX::Symbol("BTC-USD"));
+  g.setField(FIX::Side('1'));
+  g.setField(FIX::FIELD::TransactTime, "20240611-09:30:02.000");
+  g.setField(FIX::FIELD::OrderQty, "3.125");
+  g.setField(FIX::OrdType('2'));
+  g.setField(FIX::FIELD::Price, "64990.05");
+  g.setField(FIX::TimeInForce('1'));
+  return stamped(g);
+}
+
+// A valid OrderStatusRequest with every field.
+FIX44::OrderStatusRequest statusRequest() {
+  FIX44::OrderStatusRequest h;
+  h.setField(FIX::OrderID("O-1"));
+  h.setField(FIX::ClOrdID("CL-1"));
+  h.setField(FIX::Symbol("BTC-USD"));
+  h.setField(FIX::Side('1'));
+  return stamped(h);
+}
+
+// An OrderCancelReject as the gateway sends it (FixApp::send_cancel_reject).
+FIX44::OrderCancelReject cancelReject() {
+  FIX44::OrderCancelReject r;
+  r.setField(FIX::OrderID("O-1"));
+  r.setField(FIX::ClOrdID("CL-2"));
+  r.setField(FIX::OrigClOrdID("CL-1"));
+  r.setField(FIX::OrdStatus('2'));
+  r.setField(FIX::CxlRejResponseTo('1'));
+  r.setField(FIX::CxlRejReason(0));
+  r.setField(FIX::Text("5002 order_not_open: order O-1 is filled"));
+  return stamped(r);
 }
 
 FIX44::QuoteRequest quoteRequest() {
@@ -667,7 +768,7 @@ TEST_CASE("fields: exactly the expected numbers, names and types", "[dictionary]
     CHECK(dd.getFieldType(f.tag, type));
     CHECK(type == f.type);
   }
-  for (int tag = 1; tag < 10000; ++tag) {
+  for (int tag : candidateTags()) {
     INFO("tag " << tag);
     CHECK(dd.isField(tag) == (expected.count(tag) == 1));
   }
@@ -724,7 +825,7 @@ TEST_CASE("messages: exactly the expected types, fields, groups and required fla
 
     std::map<int, bool> body(m.fields.begin(), m.fields.end());
     for (const GroupSpec& g : m.groups) body[g.countTag] = g.required;
-    for (int tag = 1; tag < 10000; ++tag) {
+    for (int tag : candidateTags()) {
       if (!dd.isField(tag)) continue;
       INFO("tag " << tag);
       auto it = body.find(tag);
@@ -732,7 +833,7 @@ TEST_CASE("messages: exactly the expected types, fields, groups and required fla
       CHECK(dd.isRequiredField(m.msgType, tag) == (it != body.end() && it->second));
     }
 
-    for (int tag = 1; tag < 10000; ++tag) {
+    for (int tag : candidateTags()) {
       if (!dd.isField(tag) || body.count(tag) == 0) continue;
       bool expectGroup = false;
       for (const GroupSpec& g : m.groups) expectGroup = expectGroup || g.countTag == tag;
@@ -751,7 +852,7 @@ TEST_CASE("messages: exactly the expected types, fields, groups and required fla
       // QuickFIX 1.15.1 (DataDictionary::addXMLGroup) loads a member's
       // required flag only when the group itself is required: in an optional
       // group (QuoteCancel's NoQuoteEntries) the flags are checked in the file.
-      for (int tag = 1; tag < 10000; ++tag) {
+      for (int tag : candidateTags()) {
         INFO("tag " << tag);
         auto it = members.find(tag);
         CHECK(gdd->isField(tag) == (it != members.end()));
@@ -775,7 +876,7 @@ TEST_CASE("messages: exactly the expected types, fields, groups and required fla
 
 TEST_CASE("header and trailer: exactly the FIX 4.4 standard ones", "[dictionary]") {
   const FIX::DataDictionary& dd = dict();
-  for (int tag = 1; tag < 10000; ++tag) {
+  for (int tag : candidateTags()) {
     if (!dd.isField(tag)) continue;
     INFO("tag " << tag);
     CHECK(dd.isHeaderField(tag) == (expectedHeader().count(tag) == 1));
@@ -1067,6 +1168,79 @@ TEST_CASE("application messages validate and keep decimals exact", "[dictionary]
     market.removeField(FIX::FIELD::QuoteID);
     market.setField(FIX::TimeInForce('3'));
     CHECK_NOTHROW(roundTrip(market));
+    market.setField(kMaxSlippageBps, "2.50");
+    FIX::Message got_market = roundTrip(market);
+    CHECK(got_market.getField(kMaxSlippageBps) == "2.50");  // exact text, never a double
+  }
+  SECTION("NewOrderSingle: every TimeInForce of FIX 4.4") {
+    for (const std::string& tif : expectedEnums().at(FIX::FIELD::TimeInForce)) {
+      INFO("59=" << tif);
+      FIX44::NewOrderSingle nos = order();
+      nos.setField(FIX::FIELD::TimeInForce, tif);
+      CHECK_NOTHROW(roundTrip(nos));
+    }
+  }
+  SECTION("NewOrderSingle: market and limit orders as a client writes them") {
+    CHECK_NOTHROW(receive(wire("D", {{11, "CL-10"},
+                                     {55, "BTC-USD"},
+                                     {54, "1"},
+                                     {60, "20240611-09:30:00"},
+                                     {38, "0.5"},
+                                     {40, "1"},
+                                     {59, "4"},
+                                     {20001, "25"}})));
+    CHECK_NOTHROW(receive(wire("D", {{11, "CL-11"},
+                                     {55, "BTC-USD"},
+                                     {54, "2"},
+                                     {60, "20240611-09:30:00"},
+                                     {38, "0.5"},
+                                     {40, "2"},
+                                     {44, "65100"},
+                                     {59, "6"},
+                                     {432, "20240612"}})));
+  }
+  SECTION("OrderCancelRequest: every field, and the required ones only") {
+    FIX::Message got = roundTrip(cancelRequest());
+    CHECK(got.getField(FIX::FIELD::OrigClOrdID) == "CL-1");
+    CHECK(got.getField(FIX::FIELD::OrderQty) == "2.5");
+    CHECK_NOTHROW(receive(wire("F", {{41, "CL-1"}, {11, "CL-2"}, {54, "2"}, {60, "20240611-09:30:00"}})));
+  }
+  SECTION("OrderCancelReplaceRequest: every field, and the required ones only") {
+    FIX::Message got = roundTrip(replaceRequest());
+    CHECK(got.getField(FIX::FIELD::Price) == "64990.05");
+    CHECK(got.getField(FIX::FIELD::OrderQty) == "3.125");
+    CHECK(got.getField(FIX::FIELD::TimeInForce) == "1");
+    CHECK_NOTHROW(
+        receive(wire("G", {{41, "CL-1"}, {11, "CL-3"}, {54, "1"}, {60, "20240611-09:30:00"}, {40, "2"}})));
+  }
+  SECTION("OrderStatusRequest: every field, and the required ones only") {
+    CHECK(roundTrip(statusRequest()).getField(FIX::FIELD::OrderID) == "O-1");
+    CHECK_NOTHROW(receive(wire("H", {{11, "CL-1"}, {54, "1"}})));
+  }
+  SECTION("OrderCancelReject, every 4.4 CxlRejReason and CxlRejResponseTo, and without reason") {
+    for (const std::string& reason : expectedEnums().at(FIX::FIELD::CxlRejReason)) {
+      for (const std::string& to : expectedEnums().at(FIX::FIELD::CxlRejResponseTo)) {
+        INFO("102=" << reason << " 434=" << to);
+        FIX44::OrderCancelReject r = cancelReject();
+        r.setField(FIX::FIELD::CxlRejReason, reason);
+        r.setField(FIX::FIELD::CxlRejResponseTo, to);
+        CHECK_NOTHROW(roundTrip(r));
+      }
+    }
+    FIX44::OrderCancelReject bare = cancelReject();
+    bare.removeField(FIX::FIELD::CxlRejReason);
+    bare.removeField(FIX::FIELD::Text);
+    CHECK_NOTHROW(roundTrip(bare));
+  }
+  SECTION("OrderCancelReject about an unknown order, as the gateway sends it") {
+    FIX44::OrderCancelReject r = cancelReject();
+    r.setField(FIX::OrderID("NONE"));
+    r.setField(FIX::OrdStatus('8'));
+    r.setField(FIX::CxlRejReason(1));
+    r.setField(FIX::Text("5001 unknown_order: no order with ClOrdID 'CL-1'"));
+    FIX::Message got = roundTrip(r);
+    CHECK(got.getField(FIX::FIELD::OrderID) == "NONE");
+    CHECK(got.getField(FIX::FIELD::OrdStatus) == "8");
   }
   SECTION("NewOrderSingle as a client writes it, fields in any order") {
     CHECK_NOTHROW(receive(wire("D", {{40, "D"},
@@ -1098,6 +1272,25 @@ TEST_CASE("application messages validate and keep decimals exact", "[dictionary]
       er.setField(FIX::Text("quote expired"));
       CHECK_NOTHROW(roundTrip(stamped(er)));
     }
+  }
+  SECTION("ExecutionReport: a replaced GTD order, and the status answer about an unknown order") {
+    FIX44::ExecutionReport replaced = fill();
+    replaced.setField(FIX::FIELD::ExecType, "5");
+    replaced.setField(FIX::FIELD::OrdStatus, "0");
+    replaced.removeField(FIX::FIELD::LastQty);
+    replaced.removeField(FIX::FIELD::LastPx);
+    FIX::Message got = roundTrip(replaced);
+    CHECK(got.getField(FIX::FIELD::OrigClOrdID) == "CL-0");
+    CHECK(got.getField(FIX::FIELD::ExpireTime) == "20240611-17:00:00.000");
+    CHECK(got.getField(FIX::FIELD::TimeInForce) == "6");
+    FIX44::ExecutionReport unknown(FIX::OrderID("NONE"), FIX::ExecID("0"), FIX::ExecType('I'),
+                                   FIX::OrdStatus('8'), FIX::Side('2'), FIX::LeavesQty(0), FIX::CumQty(0),
+                                   FIX::AvgPx(0));
+    unknown.setField(FIX::ClOrdID("CL-404"));
+    unknown.setField(FIX::Symbol("BTC-USD"));
+    unknown.setField(FIX::FIELD::OrdRejReason, "5");
+    unknown.setField(FIX::Text("5001 unknown_order"));
+    CHECK_NOTHROW(roundTrip(stamped(unknown)));
   }
   SECTION("ExecutionReport, every 4.4 ExecType") {
     for (const std::string& execType : expectedEnums().at(FIX::FIELD::ExecType)) {
@@ -1241,6 +1434,22 @@ TEST_CASE("a field not defined for the message is refused (373=2)", "[dictionary
     w.setField(FIX::Text("stale"));
     CHECK(refusedTag<FIX::TagNotDefinedForMessage>([&] { roundTrip(w); }) == FIX::FIELD::Text);
   }
+  SECTION("Price on an OrderCancelRequest, MaxSlippageBps on a replace, QuoteID on a status request") {
+    FIX44::OrderCancelRequest f = cancelRequest();
+    f.setField(FIX::FIELD::Price, "1");
+    CHECK(refusedTag<FIX::TagNotDefinedForMessage>([&] { roundTrip(f); }) == FIX::FIELD::Price);
+    FIX44::OrderCancelReplaceRequest g = replaceRequest();
+    g.setField(kMaxSlippageBps, "5");
+    CHECK(refusedTag<FIX::TagNotDefinedForMessage>([&] { roundTrip(g); }) == kMaxSlippageBps);
+    FIX44::OrderStatusRequest h = statusRequest();
+    h.setField(FIX::QuoteID("Q-1"));
+    CHECK(refusedTag<FIX::TagNotDefinedForMessage>([&] { roundTrip(h); }) == FIX::FIELD::QuoteID);
+  }
+  SECTION("MaxSlippageBps on an ExecutionReport") {
+    FIX44::ExecutionReport er = fill();
+    er.setField(kMaxSlippageBps, "5");
+    CHECK(refusedTag<FIX::TagNotDefinedForMessage>([&] { roundTrip(er); }) == kMaxSlippageBps);
+  }
   SECTION("BidPx on a NewOrderSingle") {
     FIX44::NewOrderSingle nos = order();
     nos.setField(FIX::FIELD::BidPx, "1");
@@ -1277,6 +1486,32 @@ TEST_CASE("a missing required field is refused (373=1)", "[dictionary][invalid]"
       FIX44::NewOrderSingle nos = order();
       nos.removeField(tag);
       CHECK(refusedTag<FIX::RequiredTagMissing>([&] { roundTrip(nos); }) == tag);
+    }
+  }
+  SECTION("each required field of the OrderCancelRequest, replace, status request and cancel reject") {
+    for (int tag : {41, 11, 54, 60}) {
+      INFO("F without tag " << tag);
+      FIX44::OrderCancelRequest f = cancelRequest();
+      f.removeField(tag);
+      CHECK(refusedTag<FIX::RequiredTagMissing>([&] { roundTrip(f); }) == tag);
+    }
+    for (int tag : {41, 11, 54, 60, 40}) {
+      INFO("G without tag " << tag);
+      FIX44::OrderCancelReplaceRequest g = replaceRequest();
+      g.removeField(tag);
+      CHECK(refusedTag<FIX::RequiredTagMissing>([&] { roundTrip(g); }) == tag);
+    }
+    for (int tag : {11, 54}) {
+      INFO("H without tag " << tag);
+      FIX44::OrderStatusRequest h = statusRequest();
+      h.removeField(tag);
+      CHECK(refusedTag<FIX::RequiredTagMissing>([&] { roundTrip(h); }) == tag);
+    }
+    for (int tag : {37, 11, 41, 39, 434}) {
+      INFO("9 without tag " << tag);
+      FIX44::OrderCancelReject r = cancelReject();
+      r.removeField(tag);
+      CHECK(refusedTag<FIX::RequiredTagMissing>([&] { roundTrip(r); }) == tag);
     }
   }
   SECTION("QuoteRequest without its NoRelatedSym group") {
@@ -1378,6 +1613,21 @@ TEST_CASE("a value outside the enumeration is refused (373=5)", "[dictionary][in
       CHECK(refusedTag<FIX::IncorrectTagValue>([&] { roundTrip(nos); }) == c.tag);
     }
   }
+  SECTION("OrderCancelReplaceRequest and OrderCancelReject: values outside FIX 4.4") {
+    for (Case c : {Case{40, "Z"}, Case{59, "8"}, Case{54, "H"}}) {
+      INFO(c.tag << "=" << c.value);
+      FIX44::OrderCancelReplaceRequest g = replaceRequest();
+      g.setField(c.tag, c.value);
+      CHECK(refusedTag<FIX::IncorrectTagValue>([&] { roundTrip(g); }) == c.tag);
+    }
+    // 434=3 does not exist; CxlRejReason 7 and 8 are FIX 5.0; OrdStatus F is not FIX 4.4.
+    for (Case c : {Case{434, "3"}, Case{102, "7"}, Case{102, "18"}, Case{39, "F"}}) {
+      INFO(c.tag << "=" << c.value);
+      FIX44::OrderCancelReject r = cancelReject();
+      r.setField(c.tag, c.value);
+      CHECK(refusedTag<FIX::IncorrectTagValue>([&] { roundTrip(r); }) == c.tag);
+    }
+  }
   SECTION("ExecutionReport: FIX 4.2 fills and values added after 4.4") {
     for (Case c : {Case{150, "1"}, Case{150, "2"}, Case{39, "F"}, Case{103, "16"},
                    Case{103, "18"}}) {
@@ -1456,6 +1706,14 @@ TEST_CASE("a value of the wrong type is refused (373=6)", "[dictionary][invalid]
       FIX44::NewOrderSingle nos = order();
       nos.setField(c.tag, c.value);
       CHECK(refusedTag<FIX::IncorrectDataFormat>([&] { roundTrip(nos); }) == c.tag);
+    }
+  }
+  SECTION("OrderCancelReplaceRequest quantity, price, TransactTime") {
+    for (Case c : {Case{38, "1e3"}, Case{44, "+1.5"}, Case{60, "20240611"}}) {
+      INFO(c.tag << "=" << c.value);
+      FIX44::OrderCancelReplaceRequest g = replaceRequest();
+      g.setField(c.tag, c.value);
+      CHECK(refusedTag<FIX::IncorrectDataFormat>([&] { roundTrip(g); }) == c.tag);
     }
   }
   SECTION("Quote prices and sizes") {
@@ -1543,10 +1801,10 @@ TEST_CASE("group instances: unknown fields are refused", "[dictionary][invalid]"
 }
 
 TEST_CASE("other structural errors", "[dictionary][invalid]") {
-  SECTION("a message type we do not accept (373=11)") {
-    CHECK_THROWS_AS(receive(wire("F", {{41, "CL-1"}, {11, "CL-2"}, {55, "BTC-USD"}, {54, "1"},
-                                       {60, "20240611-09:30:00"}})),
+  SECTION("a message type we do not accept (373=11): OrderMassCancelRequest, NewOrderList") {
+    CHECK_THROWS_AS(receive(wire("q", {{11, "CL-1"}, {55, "BTC-USD"}, {60, "20240611-09:30:00"}})),
                     FIX::InvalidMessageType);
+    CHECK_THROWS_AS(receive(wire("E", {{11, "CL-1"}, {55, "BTC-USD"}, {54, "1"}})), FIX::InvalidMessageType);
   }
   SECTION("NoRelatedSym count not matching the instances (373=16)") {
     const std::string w =
@@ -1656,6 +1914,18 @@ TEST_CASE("what the dictionary does not check", "[dictionary][limits]") {
     nos.setField(FIX::FIELD::OrderQty, "-2.5");
     nos.setField(FIX::FIELD::Price, "0");
     CHECK_NOTHROW(roundTrip(nos));
+    FIX44::OrderCancelReplaceRequest g = replaceRequest();
+    g.setField(FIX::FIELD::OrderQty, "0");
+    g.setField(FIX::FIELD::Price, "-1");
+    CHECK_NOTHROW(roundTrip(g));
+  }
+  SECTION("MaxSlippageBps is text: any value reaches the gateway, which answers 1024") {
+    for (const char* v : {"-1", "0", "99999999.99999", "0.000001", "1e2", "+1", "abc", "2,5", "5bp"}) {
+      INFO("20001=" << v);
+      FIX44::NewOrderSingle nos = order();
+      nos.setField(kMaxSlippageBps, v);
+      CHECK_NOTHROW(roundTrip(nos));
+    }
   }
   SECTION("LOCALMKTDATE and CURRENCY values are not checked") {
     FIX44::NewOrderSingle nos = order();

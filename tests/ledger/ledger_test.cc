@@ -84,6 +84,13 @@ TEST_CASE("account purposes and record kinds have stable snake_case names", "[le
   CHECK(std::string(account_purpose_name(AccountPurpose::kDeskInventory)) == "desk_inventory");
   CHECK(std::string(account_purpose_name(AccountPurpose::kFeeIncome)) == "fee_income");
   CHECK(std::string(account_purpose_name(AccountPurpose::kExternal)) == "external");
+  CHECK(std::string(account_purpose_name(AccountPurpose::kClientHeld)) == "client_held");
+  // Persisted numbers (accounts.purpose, journal.kind): never renumbered.
+  STATIC_REQUIRE(static_cast<int>(AccountPurpose::kClientHeld) == 5);
+  STATIC_REQUIRE(static_cast<int>(RecordKind::kOrderCanceled) == 9);
+  STATIC_REQUIRE(static_cast<int>(RecordKind::kOrderExpired) == 10);
+  STATIC_REQUIRE(static_cast<int>(RecordKind::kOrderReplaced) == 11);
+  STATIC_REQUIRE(static_cast<int>(RecordKind::kCancelRejected) == 12);
   CHECK(std::string(record_kind_name(RecordKind::kAccountOpened)) == "account_opened");
   CHECK(std::string(record_kind_name(RecordKind::kDeposit)) == "deposit");
   CHECK(std::string(record_kind_name(RecordKind::kQuote)) == "quote");
@@ -91,6 +98,11 @@ TEST_CASE("account purposes and record kinds have stable snake_case names", "[le
   CHECK(std::string(record_kind_name(RecordKind::kOrderAccepted)) == "order_accepted");
   CHECK(std::string(record_kind_name(RecordKind::kOrderRejected)) == "order_rejected");
   CHECK(std::string(record_kind_name(RecordKind::kFill)) == "fill");
+  CHECK(std::string(record_kind_name(RecordKind::kQuoteCanceled)) == "quote_canceled");
+  CHECK(std::string(record_kind_name(RecordKind::kOrderCanceled)) == "order_canceled");
+  CHECK(std::string(record_kind_name(RecordKind::kOrderExpired)) == "order_expired");
+  CHECK(std::string(record_kind_name(RecordKind::kOrderReplaced)) == "order_replaced");
+  CHECK(std::string(record_kind_name(RecordKind::kCancelRejected)) == "cancel_rejected");
 }
 
 // --- MemoryJournal ------------------------------------------------------------------
@@ -468,10 +480,15 @@ TEST_CASE("restore refuses balances that break an invariant and stays empty", "[
        {restored(1, "EXTERNAL", kUsd, AccountPurpose::kExternal, -1000),
         restored(2, "alice", kUsd, AccountPurpose::kClientAvailable, 999)},
        "USD do not net to zero (net -1)"},
-      {"negative client balance",
+      {"negative client balance (no credit line)",
        {restored(1, "EXTERNAL", kUsd, AccountPurpose::kExternal, 1),
         restored(2, "alice", kUsd, AccountPurpose::kClientAvailable, -1)},
-       "negative"},
+       "client available balance is below its credit line: alice/USD/client_available (account 2) has -1, "
+       "credit line 0"},
+      {"negative held balance",
+       {restored(1, "alice", kUsd, AccountPurpose::kClientAvailable, 2),
+        restored(2, "alice", kUsd, AccountPurpose::kClientHeld, -2)},
+       "client held balance is negative: alice/USD/client_held (account 2) has -2"},
       {"net overflowing int64 is still non-zero",
        {restored(1, "DESK", kBtc, AccountPurpose::kDeskInventory, INT64_MAX),
         restored(2, "FEES", kBtc, AccountPurpose::kFeeIncome, INT64_MAX)},
@@ -494,6 +511,167 @@ TEST_CASE("restore refuses balances that break an invariant and stays empty", "[
     CHECK(s.reject().reason == RejectReason::kJournalHalted);
     CHECK_THAT(s.reject().detail, Catch::Contains(c.detail_has));
     CHECK(b.ledger.accounts().empty());
+  }
+}
+
+// --- credit lines and held funds ---------------------------------------------------
+
+TEST_CASE("a credit line lets a client available account go down to -limit, not below", "[ledger][credit]") {
+  Book b;
+  CHECK(b.ledger.credit_line("alice", "USD") == Amount(0));  // none by default
+  b.ledger.set_credit_line("alice", "USD", Amount(1000));
+  CHECK(b.ledger.credit_line("alice", "USD") == Amount(1000));
+  CHECK(b.ledger.credit_line("alice", "BTC") == Amount(0));  // per asset
+  CHECK(b.ledger.credit_line("bob", "USD") == Amount(0));    // per owner
+  const AccountId alice = b.client("alice", kUsd);
+  const AccountId bob = b.client("bob", kUsd);
+  const AccountId desk = b.desk(kUsd);
+  REQUIRE(b.deposit(alice, 200).ok());
+  REQUIRE(b.journal.commit().ok());
+  const auto before = b.balances();
+
+  // 200 + 1000 of credit: 1201 is one too many, refused whole, with the exact reason.
+  const std::vector<Transfer> over = {b.transfer(alice, desk, 1201)};
+  const Status checked = b.ledger.check(over);
+  REQUIRE(!checked.ok());
+  const Status s = b.ledger.post(over, Book::record(RecordKind::kFill, "alice"));
+  REQUIRE(!s.ok());
+  CHECK(s.reject().reason == RejectReason::kInsufficientFunds);
+  CHECK(checked.reject().reason == RejectReason::kInsufficientFunds);
+  CHECK(s.reject().detail == "insufficient USD for alice: needed 1201, available 200 plus credit line 1000 (minor units)");
+  CHECK(b.balances() == before);
+  CHECK(b.journal.pending() == 0);
+
+  // Exactly down to -limit is fine.
+  REQUIRE(b.ledger.check({b.transfer(alice, desk, 1200)}).ok());
+  REQUIRE(b.ledger.post({b.transfer(alice, desk, 1200)}, Book::record(RecordKind::kFill, "alice")).ok());
+  CHECK(b.balance(alice) == -1000);
+  CHECK(b.balance(desk) == 1200);
+  CHECK(b.ledger.asset_net("USD") == 0);
+
+  // At the line, not one minor unit more; the message shows the balance already used.
+  const Status one_more = b.ledger.post({b.transfer(alice, desk, 1)}, Book::record(RecordKind::kFill, "alice"));
+  REQUIRE(!one_more.ok());
+  CHECK(one_more.reject().reason == RejectReason::kInsufficientFunds);
+  CHECK(one_more.reject().detail ==
+        "insufficient USD for alice: needed 1, available -1000 plus credit line 1000 (minor units)");
+  CHECK(b.balance(alice) == -1000);
+
+  // Another client without a line still may not go below zero.
+  const Status no_line = b.ledger.post({b.transfer(bob, desk, 1)}, Book::record(RecordKind::kFill, "bob"));
+  REQUIRE(!no_line.ok());
+  CHECK(no_line.reject().detail == "insufficient USD for bob: needed 1, available 0 (minor units)");
+
+  // Paying back restores room.
+  REQUIRE(b.deposit(alice, 1000).ok());
+  CHECK(b.balance(alice) == 0);
+  REQUIRE(b.ledger.post({b.transfer(alice, desk, 1000)}, Book::record(RecordKind::kFill, "alice")).ok());
+  CHECK(b.balance(alice) == -1000);
+}
+
+TEST_CASE("a credit line set after the account was opened applies to it", "[ledger][credit]") {
+  Book b;
+  const AccountId alice = b.client("alice", kBtc);
+  const AccountId desk = b.desk(kBtc);
+  CHECK_FALSE(b.ledger.check({b.transfer(alice, desk, 5)}).ok());
+  b.ledger.set_credit_line("alice", "BTC", Amount(5));
+  REQUIRE(b.ledger.post({b.transfer(alice, desk, 5)}, Book::record(RecordKind::kFill, "alice")).ok());
+  CHECK(b.balance(alice) == -5);
+  // A credit line is for the available account only: desk and fee accounts ignore it,
+  // and the line of (alice, BTC) does not reach (alice, USD).
+  const AccountId alice_usd = b.client("alice", kUsd);
+  const Status usd = b.ledger.check({b.transfer(alice_usd, b.desk(kUsd), 1)});
+  REQUIRE(!usd.ok());
+  CHECK(usd.reject().detail == "insufficient USD for alice: needed 1, available 0 (minor units)");
+}
+
+TEST_CASE("a client held balance is never negative, whatever the credit line", "[ledger][credit]") {
+  Book b;
+  b.ledger.set_credit_line("alice", "USD", Amount(1'000'000));
+  const AccountId avail = b.client("alice", kUsd);
+  const AccountId held = b.open("alice", kUsd, AccountPurpose::kClientHeld);
+  const AccountId desk = b.desk(kUsd);
+  REQUIRE(b.deposit(avail, 100).ok());
+  // A hold moves available -> held; the credit line may fund it.
+  REQUIRE(b.ledger.post({b.transfer(avail, held, 300)}, Book::record(RecordKind::kOrderAccepted, "alice")).ok());
+  CHECK(b.balance(avail) == -200);
+  CHECK(b.balance(held) == 300);
+  const auto before = b.balances();
+  const size_t pending_before = b.journal.pending();
+
+  // Out of the hold: at most what it has.
+  const std::vector<Transfer> over = {b.transfer(held, desk, 301)};
+  const Status checked = b.ledger.check(over);
+  const Status s = b.ledger.post(over, Book::record(RecordKind::kFill, "alice"));
+  REQUIRE(!s.ok());
+  REQUIRE(!checked.ok());
+  CHECK(s.reject().reason == RejectReason::kInsufficientFunds);
+  CHECK(checked.reject().reason == RejectReason::kInsufficientFunds);
+  CHECK(s.reject().detail == "insufficient USD for alice: needed 301, available 300 held (minor units)");
+  CHECK(b.balances() == before);
+  CHECK(b.journal.pending() == pending_before);
+
+  // A release and a fill in one posting are checked on the held account's summed delta.
+  const Status two = b.ledger.post({b.transfer(held, desk, 250), b.transfer(held, avail, 51)},
+                                   Book::record(RecordKind::kFill, "alice"));
+  REQUIRE(!two.ok());
+  CHECK(two.reject().detail == "insufficient USD for alice: needed 301, available 300 held (minor units)");
+  REQUIRE(b.ledger.post({b.transfer(held, desk, 250), b.transfer(held, avail, 50)},
+                        Book::record(RecordKind::kFill, "alice"))
+              .ok());
+  CHECK(b.balance(held) == 0);
+  CHECK(b.balance(avail) == -150);
+  CHECK(b.balance(desk) == 250);
+  // Empty: not one minor unit more.
+  const Status empty = b.ledger.check({b.transfer(held, avail, 1)});
+  REQUIRE(!empty.ok());
+  CHECK(empty.reject().detail == "insufficient USD for alice: needed 1, available 0 held (minor units)");
+  CHECK(b.ledger.asset_net("USD") == 0);
+}
+
+TEST_CASE("restore accepts a balance within the credit line and refuses one below it", "[ledger][credit]") {
+  auto accounts = [](int64_t alice_balance) {
+    return std::vector<RestoredAccount>{
+        restored(1, "EXTERNAL", kUsd, AccountPurpose::kExternal, 0),
+        restored(2, "alice", kUsd, AccountPurpose::kClientAvailable, alice_balance),
+        restored(3, "DESK", kUsd, AccountPurpose::kDeskInventory, -alice_balance),
+    };
+  };
+  SECTION("at -limit exactly: restored, and the line still binds afterwards") {
+    Book b;
+    b.ledger.set_credit_line("alice", "USD", Amount(1000));
+    REQUIRE(b.ledger.restore(accounts(-1000), TransferId(7)).ok());
+    CHECK(b.balance(AccountId(2)) == -1000);
+    const Status s = b.ledger.check({b.transfer(AccountId(2), AccountId(3), 1)});
+    REQUIRE(!s.ok());
+    CHECK(s.reject().detail == "insufficient USD for alice: needed 1, available -1000 plus credit line 1000 (minor units)");
+    REQUIRE(b.deposit(AccountId(2), 10).ok());
+    REQUIRE(b.ledger.post({b.transfer(AccountId(2), AccountId(3), 10)}, Book::record(RecordKind::kFill, "alice")).ok());
+    CHECK(b.balance(AccountId(2)) == -1000);
+  }
+  SECTION("within the line") {
+    Book b;
+    b.ledger.set_credit_line("alice", "USD", Amount(1000));
+    REQUIRE(b.ledger.restore(accounts(-1), TransferId(7)).ok());
+    CHECK(b.balance(AccountId(2)) == -1);
+  }
+  SECTION("one below -limit: refused, the ledger stays empty") {
+    Book b;
+    b.ledger.set_credit_line("alice", "USD", Amount(1000));
+    const Status s = b.ledger.restore(accounts(-1001), TransferId(7));
+    REQUIRE(!s.ok());
+    CHECK(s.reject().reason == RejectReason::kJournalHalted);
+    CHECK(s.reject().detail ==
+          "restore refused: client available balance is below its credit line: alice/USD/client_available "
+          "(account 2) has -1001, credit line 1000");
+    CHECK(b.ledger.accounts().empty());
+  }
+  SECTION("another owner's line does not count") {
+    Book b;
+    b.ledger.set_credit_line("bob", "USD", Amount(1000));
+    const Status s = b.ledger.restore(accounts(-1), TransferId(7));
+    REQUIRE(!s.ok());
+    CHECK_THAT(s.reject().detail, Catch::Contains("alice/USD/client_available (account 2) has -1, credit line 0"));
   }
 }
 

@@ -225,6 +225,11 @@ TEST_CASE("sqlite journal: commit, reopen, load returns balances, last ids and c
   CHECK(s.last_exec_id.value == 3);
   const std::vector<std::pair<std::string, std::string>> cl_ord_ids = {{"alice", "A-1"}, {"bob", "B-1"}};
   CHECK(s.cl_ord_ids == cl_ord_ids);
+  CHECK(s.open_orders.empty());  // no payload says an order is open
+  REQUIRE(s.recent_fills.size() == 1);
+  CHECK(s.recent_fills[0].client == "alice");
+  CHECK(s.recent_fills[0].ts == kNow);
+  CHECK(s.recent_fills[0].payload == "{}");
 
   // The state rebuilds a ledger that carries on where it stopped.
   std::vector<RestoredAccount> accounts = s.accounts;
@@ -263,7 +268,8 @@ TEST_CASE("sqlite journal: rows as a reviewer reads them read-only", "[ledger][s
   // While the writer is open, as `sqlite3 -readonly` would.
   RawDb r(path, SQLITE_OPEN_READONLY);
   CHECK(r.scalar("PRAGMA journal_mode") == "wal");
-  CHECK(r.scalar("SELECT value FROM meta WHERE key = 'schema_version'") == "1");
+  STATIC_REQUIRE(kSchemaVersion == 2);
+  CHECK(r.scalar("SELECT value FROM meta WHERE key = 'schema_version'") == "2");
   CHECK(r.scalar("SELECT balance FROM balances WHERE owner = 'alice' AND asset = 'USD'") == "69970");
   CHECK(r.scalar("SELECT balance FROM balances WHERE owner = 'EXTERNAL' AND asset = 'USD'") == "-105000");
   CHECK(r.scalar("SELECT purpose_name FROM balances WHERE account_id = 6") == "fee_income");
@@ -315,19 +321,34 @@ TEST_CASE("sqlite journal: tables are append-only", "[ledger][sqlite]") {
   CHECK(w.scalar("SELECT amount FROM transfers WHERE id = 1") == "100000");
 }
 
-TEST_CASE("sqlite journal: a schema version other than 1 is refused", "[ledger][sqlite]") {
+TEST_CASE("sqlite journal: a schema version other than 2 is refused", "[ledger][sqlite]") {
   TempDir dir;
   const std::string path = dir.file("otcgw.db");
   open_journal(path).reset();
-  {
-    RawDb w(path, SQLITE_OPEN_READWRITE);
-    REQUIRE(w.exec("UPDATE meta SET value = '2' WHERE key = 'schema_version'").empty());
+  SECTION("version 1 (before held funds and open orders): refused with what to do") {
+    {
+      RawDb w(path, SQLITE_OPEN_READWRITE);
+      REQUIRE(w.exec("UPDATE meta SET value = '1' WHERE key = 'schema_version'").empty());
+    }
+    const auto r = SqliteJournal::open(path);
+    REQUIRE(!r.ok());
+    CHECK(r.reject().reason == RejectReason::kJournalHalted);
+    CHECK_THAT(r.reject().detail, Catch::Contains(path) && Catch::Contains("schema version 1") &&
+                                      Catch::Contains("reads only version 2") &&
+                                      Catch::Contains("start on a new journal file"));
   }
-  const auto r = SqliteJournal::open(path);
-  REQUIRE(!r.ok());
-  CHECK(r.reject().reason == RejectReason::kJournalHalted);
-  CHECK_THAT(r.reject().detail, Catch::Contains(path) && Catch::Contains("schema version 2") &&
-                                    Catch::Contains("reads only version 1"));
+  SECTION("a later version") {
+    {
+      RawDb w(path, SQLITE_OPEN_READWRITE);
+      REQUIRE(w.exec("UPDATE meta SET value = '3' WHERE key = 'schema_version'").empty());
+    }
+    const auto r = SqliteJournal::open(path);
+    REQUIRE(!r.ok());
+    CHECK(r.reject().reason == RejectReason::kJournalHalted);
+    CHECK_THAT(r.reject().detail, Catch::Contains(path) && Catch::Contains("schema version 3") &&
+                                      Catch::Contains("reads only version 2"));
+    CHECK_THAT(r.reject().detail, !Catch::Contains("new journal file"));
+  }
 }
 
 TEST_CASE("sqlite journal: files it cannot use are refused with a clear message", "[ledger][sqlite]") {
@@ -423,6 +444,188 @@ TEST_CASE("sqlite journal: a failed commit halts and leaves nothing of its batch
   CHECK(r.scalar("SELECT COUNT(*) FROM trades") == "0");
   CHECK(r.scalar("SELECT COUNT(*) FROM transfers") == "3");
   CHECK(r.scalar("SELECT COUNT(*) FROM journal") == "11");
+}
+
+// ---- order records: what start-up reads back -------------------------------------------
+
+// A record of one order's state change, as the engine writes it: its whole state under
+// "order", with "open" true while New or PartiallyFilled.
+JournalRecord order_rec(RecordKind kind, const std::string& client, uint64_t order_id, uint64_t exec_id,
+                        const std::string& cl_ord_id, bool open, const std::string& tag, TimeUs ts = kNow) {
+  JournalRecord r = record(kind, client);
+  r.ts = ts;
+  r.order_id = OrderId(order_id);
+  r.exec_id = ExecId(exec_id);
+  r.cl_ord_id = cl_ord_id;
+  r.payload = std::string(R"({"order":{"id":)") + std::to_string(order_id) + R"(,"open":)" +
+              (open ? "true" : "false") + R"(,"tag":")" + tag + R"("}})";
+  return r;
+}
+
+TEST_CASE("sqlite journal: load() takes the ClOrdIDs of orders, cancels, replaces and refused cancels",
+          "[ledger][sqlite]") {
+  TempDir dir;
+  const std::string path = dir.file("otcgw.db");
+  {
+    auto j = open_journal(path);
+    j->append(order_rec(RecordKind::kOrderAccepted, "alice", 1, 1, "A-1", true, "new"));
+    JournalRecord rejected = record(RecordKind::kOrderRejected, "bob");
+    rejected.cl_ord_id = "B-1";
+    j->append(std::move(rejected));
+    j->append(order_rec(RecordKind::kOrderReplaced, "alice", 1, 2, "A-2", true, "replaced"));  // G
+    j->append(order_rec(RecordKind::kOrderCanceled, "alice", 1, 3, "A-3", false, "canceled"));  // F
+    JournalRecord cancel_reject = record(RecordKind::kCancelRejected, "bob");
+    cancel_reject.cl_ord_id = "B-2";  // a refused F or G uses up its ClOrdID too
+    j->append(std::move(cancel_reject));
+    JournalRecord unknown_reject = record(RecordKind::kCancelRejected, "bob");
+    unknown_reject.order_id = OrderId(99);  // names an order, no ClOrdID taken (1015/1018): not listed
+    j->append(std::move(unknown_reject));
+    // Kinds that carry the order's own ClOrdID are not listed again.
+    j->append(order_rec(RecordKind::kOrderAccepted, "carol", 2, 4, "C-1", true, "new"));
+    j->append(order_rec(RecordKind::kFill, "carol", 2, 5, "C-1", true, "partial"));
+    j->append(order_rec(RecordKind::kOrderExpired, "carol", 2, 6, "C-1", false, "expired"));
+    JournalRecord quote = record(RecordKind::kQuote, "dave");
+    quote.cl_ord_id = "D-1";  // not an order kind: ignored whatever it holds
+    j->append(std::move(quote));
+    REQUIRE(j->commit().ok());
+  }
+  auto j = open_journal(path);
+  const RecoveredState s = load(*j);
+  const std::vector<std::pair<std::string, std::string>> want = {
+      {"alice", "A-1"}, {"bob", "B-1"}, {"alice", "A-2"}, {"alice", "A-3"}, {"bob", "B-2"}, {"carol", "C-1"}};
+  CHECK(s.cl_ord_ids == want);
+  CHECK(s.last_order_id == OrderId(99));
+  CHECK(s.last_exec_id == ExecId(6));
+  CHECK(s.open_orders.empty());  // 1 canceled, 2 expired; 99 has no order record
+}
+
+TEST_CASE("sqlite journal: load() returns the latest record of every order still open, only those",
+          "[ledger][sqlite]") {
+  TempDir dir;
+  const std::string path = dir.file("otcgw.db");
+  {
+    auto j = open_journal(path);
+    // Order 1: accepted, then filled in full: closed.
+    j->append(order_rec(RecordKind::kOrderAccepted, "alice", 1, 1, "A-1", true, "1 new"));
+    j->append(order_rec(RecordKind::kFill, "alice", 1, 2, "A-1", false, "1 filled"));
+    // Order 2: accepted and resting; a refused cancel of it changes nothing.
+    j->append(order_rec(RecordKind::kOrderAccepted, "alice", 2, 3, "A-2", true, "2 new"));
+    REQUIRE(j->commit().ok());  // the history of one order may span commits
+    JournalRecord refused = record(RecordKind::kCancelRejected, "alice");
+    refused.order_id = OrderId(2);
+    refused.cl_ord_id = "A-2-cxl";
+    refused.payload = R"({"reason":5003})";
+    j->append(std::move(refused));
+    // Order 3: accepted, replaced: the replaced state is the one to rebuild.
+    j->append(order_rec(RecordKind::kOrderAccepted, "bob", 3, 4, "B-1", true, "3 new"));
+    j->append(order_rec(RecordKind::kOrderReplaced, "bob", 3, 5, "B-2", true, "3 replaced"));
+    // Order 4: accepted, canceled.
+    j->append(order_rec(RecordKind::kOrderAccepted, "bob", 4, 6, "B-3", true, "4 new"));
+    j->append(order_rec(RecordKind::kOrderCanceled, "bob", 4, 7, "B-4", false, "4 canceled"));
+    // Order 5: accepted, expired.
+    j->append(order_rec(RecordKind::kOrderAccepted, "carol", 5, 8, "C-1", true, "5 new"));
+    j->append(order_rec(RecordKind::kOrderExpired, "carol", 5, 9, "C-1", false, "5 expired"));
+    // Order 6: partly filled, still open: the fill is its latest state.
+    j->append(order_rec(RecordKind::kOrderAccepted, "carol", 6, 10, "C-2", true, "6 new"));
+    j->append(order_rec(RecordKind::kFill, "carol", 6, 11, "C-2", true, "6 partial"));
+    // Order 7: an IOC accepted and canceled in the same batch.
+    j->append(order_rec(RecordKind::kOrderAccepted, "alice", 7, 12, "A-3", true, "7 new"));
+    j->append(order_rec(RecordKind::kOrderCanceled, "alice", 7, 13, "A-3", false, "7 ioc rest canceled"));
+    // Order 8: a replace that grew it, then a partial fill, then another replace.
+    j->append(order_rec(RecordKind::kOrderAccepted, "bob", 8, 14, "B-5", true, "8 new"));
+    j->append(order_rec(RecordKind::kOrderReplaced, "bob", 8, 15, "B-6", true, "8 replaced"));
+    j->append(order_rec(RecordKind::kFill, "bob", 8, 16, "B-6", true, "8 partial"));
+    j->append(order_rec(RecordKind::kOrderReplaced, "bob", 8, 17, "B-7", true, "8 replaced again"));
+    REQUIRE(j->commit().ok());
+  }
+  auto j = open_journal(path);
+  const RecoveredState s = load(*j);
+  // In OrderID order, each the payload of that order's latest order record.
+  REQUIRE(s.open_orders.size() == 4);
+  CHECK(s.open_orders[0] == R"({"order":{"id":2,"open":true,"tag":"2 new"}})");
+  CHECK(s.open_orders[1] == R"({"order":{"id":3,"open":true,"tag":"3 replaced"}})");
+  CHECK(s.open_orders[2] == R"({"order":{"id":6,"open":true,"tag":"6 partial"}})");
+  CHECK(s.open_orders[3] == R"({"order":{"id":8,"open":true,"tag":"8 replaced again"}})");
+  CHECK(s.last_order_id == OrderId(8));
+  CHECK(s.last_exec_id == ExecId(17));
+}
+
+TEST_CASE("sqlite journal: load() returns the fills of the journal's last two days", "[ledger][sqlite]") {
+  constexpr int64_t kDayUs = 86400LL * 1000 * 1000;
+  const TimeUs last(kNow.value + 3 * kDayUs);  // the newest record of the journal
+  TempDir dir;
+  const std::string path = dir.file("otcgw.db");
+  {
+    auto j = open_journal(path);
+    auto fill = [&](const std::string& client, uint64_t exec, TimeUs ts) {
+      JournalRecord r = order_rec(RecordKind::kFill, client, exec, exec, "F-" + std::to_string(exec), false,
+                                  "fill " + std::to_string(exec), ts);
+      j->append(std::move(r));
+    };
+    fill("alice", 1, kNow);                                // three days before the last record
+    fill("alice", 2, TimeUs(last.value - 2 * kDayUs - 1));  // one microsecond too old
+    fill("bob", 3, TimeUs(last.value - 2 * kDayUs));        // the window's first microsecond
+    REQUIRE(j->commit().ok());
+    fill("alice", 4, TimeUs(last.value - 3600LL * 1000 * 1000));
+    // Not a fill: never listed, however recent.
+    j->append(order_rec(RecordKind::kOrderAccepted, "bob", 5, 5, "B-5", true, "new", TimeUs(last.value - 1)));
+    fill("carol", 6, TimeUs(last.value - 1));
+    JournalRecord newest = record(RecordKind::kQuote, "dave");
+    newest.ts = last;  // the window is measured from the newest record of any kind
+    j->append(std::move(newest));
+    REQUIRE(j->commit().ok());
+  }
+  auto j = open_journal(path);
+  const RecoveredState s = load(*j);
+  REQUIRE(s.recent_fills.size() == 3);
+  CHECK(s.recent_fills[0].client == "bob");
+  CHECK(s.recent_fills[0].ts == TimeUs(last.value - 2 * kDayUs));
+  CHECK(s.recent_fills[0].payload == R"({"order":{"id":3,"open":false,"tag":"fill 3"}})");
+  CHECK(s.recent_fills[1].client == "alice");
+  CHECK(s.recent_fills[1].ts == TimeUs(last.value - 3600LL * 1000 * 1000));
+  CHECK(s.recent_fills[2].client == "carol");
+  CHECK(s.recent_fills[2].ts == TimeUs(last.value - 1));
+  // Open orders come from order records whatever their age: order 5 is open.
+  REQUIRE(s.open_orders.size() == 1);
+  CHECK(s.open_orders[0] == R"({"order":{"id":5,"open":true,"tag":"new"}})");
+}
+
+TEST_CASE("sqlite journal: client held accounts (purpose 5) are stored and restored", "[ledger][sqlite]") {
+  TempDir dir;
+  const std::string path = dir.file("otcgw.db");
+  AccountId avail, held;
+  {
+    auto j = open_journal(path);
+    Ledger l(j.get());
+    Desk d;
+    d.open_all(l);
+    d.deposits(l);
+    avail = d.alice_usd;
+    held = l.open("alice", kUsd, "USD", AccountPurpose::kClientHeld, kNow);
+    REQUIRE(l.post({transfer(l, avail, held, 40'000)}, record(RecordKind::kOrderAccepted, "alice")).ok());
+    REQUIRE(j->commit().ok());
+  }
+  RawDb r(path, SQLITE_OPEN_READONLY);
+  CHECK(r.scalar("SELECT purpose || ':' || purpose_name FROM accounts WHERE id = " + std::to_string(held.value)) ==
+        "5:client_held");
+  CHECK(r.scalar("SELECT balance FROM balances WHERE account_id = " + std::to_string(held.value)) == "40000");
+  auto j = open_journal(path);
+  const RecoveredState s = load(*j);
+  bool found = false;
+  for (const RestoredAccount& a : s.accounts) {
+    if (a.account.id != held) continue;
+    found = true;
+    CHECK(a.account.purpose == AccountPurpose::kClientHeld);
+    CHECK(a.account.owner == "alice");
+    CHECK(a.balance == Amount(40'000));
+  }
+  CHECK(found);
+  std::vector<RestoredAccount> accounts = s.accounts;
+  for (RestoredAccount& a : accounts) a.account.asset = asset_of(a.account.asset_code);
+  Ledger l(j.get());
+  REQUIRE(l.restore(accounts, s.last_transfer_id).ok());
+  CHECK(l.balance(held) == Amount(40'000));
+  CHECK(l.balance(avail) == Amount(60'000));
 }
 
 }  // namespace
