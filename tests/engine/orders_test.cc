@@ -328,6 +328,45 @@ TEST_CASE("orders: internal crosses trade at the resting price in price-time pri
   m.check(w);
 }
 
+TEST_CASE("orders: self-trade prevention refuses trading with, or resting through, the client's own order",
+          "[orders]") {
+  World w;
+  Money m = Money::demo(w.ref);
+  const int64_t mid = px("65000.00");
+  const int64_t one = btc("1");
+  const int64_t p1 = desk_px(w.ref, kAcme, Side::kBuy, mid, one, 0);
+  REQUIRE(p1 < px("65100.00"));                                                // the desk is better than A1
+  REQUIRE(desk_px(w.ref, kAcme, Side::kBuy, mid, btc("20"), -one) < px("65100.00"));
+  REQUIRE(desk_px(w.ref, kAcme, Side::kSell, mid, one, 0) < px("65100.00"));  // A1 rests
+  run_table(w, {
+      {"ACME offers 1 at 65100", limit_order(kAcme, "A1", kSell, "1", "65100.00", kTifGtc), {New("A1", one)}},
+      {"ACME buys 1 up to 65200: the desk fills all of it first, A1 is not reached",
+       limit_order(kAcme, "A2", kBuy, "1", "65200.00", kTifGtc), {New("A2", one), Trade("A2", one, 0, one, p1)}},
+      {"ACME buys 25 up to 65200: after the desk's 20 the rest would trade with A1",
+       limit_order(kAcme, "A3", kBuy, "25", "65200.00", kTifGtc), {Rej(R::kSelfTrade)}},
+      {"the same as IOC", limit_order(kAcme, "A4", kBuy, "25", "65200.00", kTifIoc), {Rej(R::kSelfTrade)}},
+      {"up to 65100 exactly: A1 crosses too", limit_order(kAcme, "A5", kBuy, "25", "65100.00", kTifGtc),
+       {Rej(R::kSelfTrade)}},
+      {"up to 65099.99: A1 does not cross, 20 fill and 5 rest below it",
+       limit_order(kAcme, "A6", kBuy, "25", "65099.99", kTifGtc),
+       {New("A6", btc("25")), Trade("A6", btc("20"), btc("5"), btc("20"),
+                                    desk_px(w.ref, kAcme, Side::kBuy, mid, btc("20"), -one))}},
+  });
+  CHECK(book_cls(w, Side::kSell) == std::vector<std::string>{"A1"});
+  CHECK(book_cls(w, Side::kBuy) == std::vector<std::string>{"A6"});
+  m.desk_order(kAcme, Side::kBuy, {{one, p1}});
+  {
+    const int64_t p20 = desk_px(w.ref, kAcme, Side::kBuy, mid, btc("20"), -one);
+    const int64_t n = m.settle(kAcme, Side::kBuy, {{btc("20"), p20}});
+    m.desk_side(Side::kBuy, btc("20"), n);
+    // A6 still holds for its 5 at 65099.99 (whole value, rounded once, less what it paid).
+    const __int128 whole = static_cast<__int128>(btc("20")) * p20 + static_cast<__int128>(btc("5")) * px("65099.99");
+    m.hold(kAcme, kUsd, notional_of_sum(w.ref, whole, Side::kBuy) - n);
+  }
+  m.hold(kAcme, kBtc, one);
+  m.check(w);
+}
+
 // ---- Replace --------------------------------------------------------------------------
 
 TEST_CASE("orders: replace changes price and quantity; priority kept only when neither worsens it", "[orders]") {
@@ -532,9 +571,9 @@ TEST_CASE("orders: a Day order accepted after the end of day lives until the nex
 }
 
 // An order never trades at or after its expiry time, even before the timer sweeps it:
-// every command first expires what is due (as the timer would), then does its work. (Found
-// by this file: a tick filled, and another client's order crossed, a GTD order whose time
-// had come until the next TimerCmd; fixed in Engine::handle.)
+// every command first expires what is due (as the timer would), then does its work. (Once a
+// tick filled, and another client's order crossed, a GTD order whose time had come, until the
+// next TimerCmd; Engine::handle now sweeps first.)
 TEST_CASE("orders: an order at or past its expiry time does not trade before the timer sweeps it", "[orders]") {
   World w;
   Money m = Money::demo(w.ref);
