@@ -365,9 +365,9 @@ class Engine {
   Result<Ok> check_limits(const Order& o, Price px_for_limits) const;
   // Who `o` would trade with now: other clients' resting orders that cross, and the desk.
   // Rejects kSelfTrade when it would cross its own client's resting order.
-  Result<std::vector<PlannedFill>> plan_match(const Order& o, std::optional<Price> desk_px, Qty desk_qty) const;
-  // The desk's price for `o`'s side at size min(leaves, desk capacity), if any.
-  std::optional<Price> desk_price(const Order& o, Qty* size) const;
+  Result<std::vector<PlannedFill>> plan_match(const Order& o) const;
+  // The desk's price for `o`'s side at size min(want, desk capacity), if any.
+  std::optional<Price> desk_price(const Order& o, Qty want, Qty* size) const;
   // Executes `plan` for `o` (already accepted and in orders_), then rests or cancels the rest.
   void run_plan(Order& o, const std::vector<PlannedFill>& plan, std::vector<Event>* out);
   void finish_incoming(Order& o, std::vector<Event>* out);
@@ -411,6 +411,7 @@ class Engine {
   ledger::JournalRecord order_record(const Order& o, ledger::RecordKind kind, ExecId exec, TimeUs t,
                                      const std::string& cl_ord_id, Json* payload) const;
   void index_order(const Order& o);
+  std::vector<std::string> cl_ord_ids_of(OrderId id) const;
   void rest(Order& o);
   void unrest(Order& o);
   void retire(Order& o);

@@ -59,6 +59,7 @@ struct Order {
   Amount cum_notional;          // quote asset, rounded in the desk's favour as a whole
   Amount cum_fee;
   Amount held;                  // still held: quote asset (buys) or base asset (sells)
+  int64_t fee_cbps = 0;         // the client's fee rate when the order was accepted (kept for its life)
   TimeUs expire;                // 0 = never (GTC); GTD/Day expiry
   uint64_t priority = 0;        // time priority; renewed when price changes or qty grows
   TimeUs created;

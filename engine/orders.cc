@@ -139,6 +139,8 @@ JournalRecord Engine::order_record(const Order& o, RecordKind kind, ExecId exec,
              {"cum_notional", o.cum_notional.value},
              {"cum_fee", o.cum_fee.value},
              {"held", o.held.value},
+             {"fee_cbps", o.fee_cbps},
+             {"cl_ord_ids", cl_ord_ids_of(o.id)},
              {"expire_us", o.expire.value},
              {"priority", o.priority},
              {"created_us", o.created.value},
@@ -154,6 +156,11 @@ JournalRecord Engine::order_record(const Order& o, RecordKind kind, ExecId exec,
 }
 
 // ---- Lookup and indexes -------------------------------------------------------------
+
+std::vector<std::string> Engine::cl_ord_ids_of(OrderId id) const {
+  auto it = cl_ord_ids_of_order_.find(id.value);
+  return it == cl_ord_ids_of_order_.end() ? std::vector<std::string>() : it->second;
+}
 
 const Order* Engine::find_order(OrderId id) const {
   auto it = orders_.find(id.value);
@@ -239,7 +246,7 @@ Result<Amount> Engine::hold_need(const Order& o) const {
   const __int128 total = o.cum_value + static_cast<__int128>(leaves.value) * o.hold_px.value;
   Result<Amount> n = notional_of_value(ref_, inst, total, Side::kBuy);
   if (!n.ok()) return n.reject();
-  Result<Amount> f = fee(ref_.tier_of(o.client), n.value());
+  Result<Amount> f = fee_at(o.fee_cbps, n.value());
   if (!f.ok()) return f.reject();
   int64_t need = 0;
   if (!checked_add(n.value().value, f.value().value, &need)) {
@@ -251,13 +258,12 @@ Result<Amount> Engine::hold_need(const Order& o) const {
 Engine::FillMoney Engine::apply_fill(Order& o, Qty qty, Price px) {
   OTC_ASSERT(qty.value > 0 && qty.value <= o.leaves().value);
   const InstrumentSpec& inst = ref_.instrument(o.instrument);
-  const TierSpec& tier = ref_.tier_of(o.client);
   const __int128 value = o.cum_value + static_cast<__int128>(qty.value) * px.value;
   // Notionals were bounded when the order was accepted (its whole value at hold_px, or
   // at its limit for sells, fitted): a failure here is our bug.
   Result<Amount> n = notional_of_value(ref_, inst, value, o.side);
   OTC_ASSERT(n.ok());
-  Result<Amount> f = fee(tier, n.value());
+  Result<Amount> f = fee_at(o.fee_cbps, n.value());
   OTC_ASSERT(f.ok());
   FillMoney m;
   m.notional = Amount(n.value().value - o.cum_notional.value);
@@ -360,10 +366,15 @@ void Engine::mark_positions_moved(const InstrumentSpec& inst) {
 Status Engine::check_fillable(const Order& o, std::vector<Transfer> hold) const {
   const InstrumentSpec& inst = ref_.instrument(o.instrument);
   const Qty leaves = o.leaves();
-  Result<Amount> n = notional(ref_, inst, leaves, o.side == Side::kBuy ? o.hold_px : o.limit, o.side);
-  if (!n.ok()) return n.reject();
-  Result<Amount> f = fee(ref_.tier_of(o.client), n.value());
-  if (!f.ok()) return f.reject();
+  // What the rest of the order pays or receives, the way apply_fill() computes it: on the
+  // cumulative value, less what earlier fills already posted.
+  const Price px = o.side == Side::kBuy ? o.hold_px : o.limit;
+  Result<Amount> total = notional_of_value(ref_, inst, o.cum_value + static_cast<__int128>(leaves.value) * px.value, o.side);
+  if (!total.ok()) return total.reject();
+  Result<Amount> total_fee = fee_at(o.fee_cbps, total.value());
+  if (!total_fee.ok()) return total_fee.reject();
+  const Result<Amount> n = Amount(total.value().value - o.cum_notional.value);
+  const Result<Amount> f = Amount(total_fee.value().value - o.cum_fee.value);
   const auto& acc = client_accounts_[o.client.value];
   const auto& held = held_accounts_[o.client.value];
   const AssetId b = inst.base;
@@ -503,11 +514,11 @@ Result<Ok> Engine::check_quoted(const NewOrderCmd& c, Order* o, const Instrument
   return Ok{};
 }
 
-std::optional<Price> Engine::desk_price(const Order& o, Qty* size) const {
+std::optional<Price> Engine::desk_price(const Order& o, Qty want, Qty* size) const {
   const InstrumentSpec& inst = ref_.instrument(o.instrument);
   const auto& px = refs_[inst.id.value];
   if (!px || now().value - px->ts.value > ref_.limits.price_age_max_ms * 1000) return std::nullopt;
-  *size = Qty(std::min(o.leaves().value, desk_capacity(inst).value));
+  *size = Qty(std::min(want.value, desk_capacity(inst).value));
   if (size->value <= 0) return std::nullopt;
   const Amount desk_position = ledger_.balance(desk_accounts_[inst.base.value]);
   Result<TwoWayPrice> p = price_for(ref_, inst, ref_.tier_of(o.client), px->mid, *size, desk_position);
@@ -516,11 +527,10 @@ std::optional<Price> Engine::desk_price(const Order& o, Qty* size) const {
   return p.value().bid;
 }
 
-Result<std::vector<Engine::PlannedFill>> Engine::plan_match(const Order& o, std::optional<Price> desk_px,
-                                                            Qty desk_qty) const {
+Result<std::vector<Engine::PlannedFill>> Engine::plan_match(const Order& o) const {
   std::vector<PlannedFill> plan;
   Qty remaining = o.leaves();
-  bool desk_used = !desk_px || !crosses(o.side, o.limit, *desk_px);
+  bool desk_used = false;
   const OrderBook& book = books_[o.instrument.value];
   const auto& opposite = o.side == Side::kBuy ? book.asks() : book.bids();
   auto it = opposite.begin();
@@ -530,6 +540,14 @@ Result<std::vector<Engine::PlannedFill>> Engine::plan_match(const Order& o, std:
     if (it != opposite.end()) {
       const Order& cand = orders_.at(it->second.value);
       if (crosses(o.side, o.limit, cand.limit)) r = &cand;
+    }
+    // The desk's price for what is still to fill (up to its size), while it is unused.
+    Qty desk_qty;
+    std::optional<Price> desk_px;
+    if (!desk_used) {
+      desk_px = desk_price(o, remaining, &desk_qty);
+      if (desk_px && !crosses(o.side, o.limit, *desk_px)) desk_px.reset();
+      if (!desk_px) desk_used = true;
     }
     const bool desk_first = !desk_used && (r == nullptr || better(o.side, *desk_px, r->limit));
     if (r != nullptr && r->client == o.client && !desk_first) {
@@ -583,6 +601,7 @@ Result<Ok> Engine::new_order(const NewOrderCmd& c, OrderId id, std::vector<Event
   o.cl_ord_id = c.cl_ord_id;
   o.qty = qty.value();
   o.created = t;
+  o.fee_cbps = ref_.tier_of(c.client).fee_cbps;
 
   // Time in force, by order type. FIX's default (absent) is Day for a limit order.
   const bool tif_ok = c.ord_type == '2' ? (c.tif == 0 || c.tif == kTifDay || c.tif == kTifGtc || c.tif == kTifIoc ||
@@ -645,7 +664,6 @@ Result<Ok> Engine::new_order(const NewOrderCmd& c, OrderId id, std::vector<Event
     o.limit = px.value();
     o.hold_px = px.value();
     px_for_limits = o.limit;
-    desk_px = desk_price(o, &desk_qty);
   } else {
     if (!c.price_text.empty()) return make_reject(RejectReason::kFieldNotAllowed, "Price is not allowed on a market order");
     int64_t slip = ref_.tier_of(c.client).slippage_cbps;
@@ -674,7 +692,7 @@ Result<Ok> Engine::new_order(const NewOrderCmd& c, OrderId id, std::vector<Event
     o.limit = Price(bound);
     o.hold_px = Price(bound);
     px_for_limits = o.limit;
-    desk_px = desk_price(o, &desk_qty);
+    desk_px = desk_price(o, o.leaves(), &desk_qty);
     if (!desk_px) return make_reject(RejectReason::kNoReferencePrice, "the desk has no price for " + inst->symbol + " now");
     if (!crosses(o.side, o.limit, *desk_px)) {
       return make_reject(RejectReason::kSlippageExceeded,
@@ -702,7 +720,7 @@ Result<Ok> Engine::new_order(const NewOrderCmd& c, OrderId id, std::vector<Event
   } else if (o.ord_type == '1') {
     plan.push_back(PlannedFill{std::nullopt, desk_qty, *desk_px});  // market orders trade with the desk only
   } else {
-    Result<std::vector<PlannedFill>> p = plan_match(o, desk_px, desk_qty);
+    Result<std::vector<PlannedFill>> p = plan_match(o);
     if (!p.ok()) return p.reject();
     plan = std::move(p.value());
   }
@@ -951,7 +969,7 @@ void Engine::match_resting(InstrumentId inst_id, std::vector<Event>* out) {
       Order& o = orders_.at(id.value);
       if (side == Side::kBuy ? o.limit.value < reach : o.limit.value > reach) break;
       Qty size;
-      const std::optional<Price> desk = desk_price(o, &size);
+      const std::optional<Price> desk = desk_price(o, o.leaves(), &size);
       if (!desk || !crosses(o.side, o.limit, *desk)) continue;
       unrest(o);
       fill_desk(o, size, o.limit, QuoteId(0), out);
@@ -1033,6 +1051,8 @@ Order* Engine::order_to_change(const ChangeRequest& c, std::vector<Event>* out) 
     r = make_reject(RejectReason::kClOrdIdInvalid, "ClOrdID must be 1.." + std::to_string(kClOrdIdLengthMax) + " characters");
   } else if (seen.count(c.cl_ord_id) != 0) {
     r = make_reject(RejectReason::kDuplicateClOrdId, "ClOrdID '" + c.cl_ord_id + "' was already used");
+  } else if (seen.size() >= ref_.limits.cl_ord_ids_per_client_max) {
+    r = make_reject(RejectReason::kClOrdIdLimit, "this client has used " + std::to_string(seen.size()) + " ClOrdIDs (limit)");
   } else if (seen.insert(c.cl_ord_id), o == nullptr) {
     r = make_reject(RejectReason::kUnknownOrder, "no order with ClOrdID '" + c.orig_cl_ord_id + "'");
   } else if (o->cl_ord_id != c.orig_cl_ord_id && is_open(o->status)) {
@@ -1066,7 +1086,10 @@ void Engine::refuse_change(const ChangeRequest& c, const Order* o, Reject r, std
     rec.order_id = o->id;
   }
   // The indexed ClOrdID marks it used after a restart: only for ones we took as used.
-  if (r.reason != RejectReason::kClOrdIdInvalid && r.reason != RejectReason::kDuplicateClOrdId) rec.cl_ord_id = c.cl_ord_id;
+  if (r.reason != RejectReason::kClOrdIdInvalid && r.reason != RejectReason::kDuplicateClOrdId &&
+      r.reason != RejectReason::kClOrdIdLimit) {
+    rec.cl_ord_id = c.cl_ord_id;
+  }
   Json j{{"cl_ord_id", c.cl_ord_id},
          {"client", rec.client},
          {"detail", r.detail},
@@ -1133,11 +1156,9 @@ void Engine::on_replace_order(const ReplaceOrderCmd& c, std::vector<Event>* out)
   if (!n.ok()) return refuse(n.reject());
   Result<Ok> lim = check_limits(next, next.limit);
   if (!lim.ok()) return refuse(lim.reject());
-  Qty desk_qty;
-  const std::optional<Price> desk_px = desk_price(next, &desk_qty);
   // A resting order is not in its own way: taken out of the book for the plan.
   unrest(*o);
-  Result<std::vector<PlannedFill>> plan = plan_match(next, desk_px, desk_qty);
+  Result<std::vector<PlannedFill>> plan = plan_match(next);
   if (!plan.ok()) {
     rest(*o);
     return refuse(plan.reject());
@@ -1318,6 +1339,9 @@ Result<Ok> Engine::restore_orders(const ledger::RecoveredState& state) {
       o.cum_notional = Amount(s.at("cum_notional").get<int64_t>());
       o.cum_fee = Amount(s.at("cum_fee").get<int64_t>());
       o.held = Amount(s.at("held").get<int64_t>());
+      o.fee_cbps = s.at("fee_cbps").get<int64_t>();
+      if (o.fee_cbps < 0 || o.fee_cbps > kSpreadMaxCbps) return bad("order " + format_order_id(o.id) + " fee rate");
+      const std::vector<std::string> earlier = s.at("cl_ord_ids").get<std::vector<std::string>>();
       o.expire = TimeUs(s.at("expire_us").get<int64_t>());
       o.priority = s.at("priority").get<uint64_t>();
       o.created = TimeUs(s.at("created_us").get<int64_t>());
@@ -1331,6 +1355,12 @@ Result<Ok> Engine::restore_orders(const ledger::RecoveredState& state) {
       auto [it, inserted] = orders_.emplace(o.id.value, std::move(o));
       if (!inserted) return bad("order " + format_order_id(it->second.id) + " twice");
       Order& placed = it->second;
+      // Every ClOrdID the order had still names it (status, cancel of a replaced one).
+      for (const std::string& id : earlier) {
+        if (id == placed.cl_ord_id) continue;
+        order_by_cl_ord_id_[placed.client.value][id] = placed.id;
+        cl_ord_ids_of_order_[placed.id.value].push_back(id);
+      }
       index_order(placed);
       open_by_client_[placed.client.value].insert(placed.id.value);
       rest(placed);

@@ -152,9 +152,11 @@ Result<Amount> notional_of_value(const ReferenceData& ref, const InstrumentSpec&
   return Amount(static_cast<int64_t>(result));
 }
 
-Result<Amount> fee(const TierSpec& tier, Amount notional_amount) {
+Result<Amount> fee(const TierSpec& tier, Amount notional_amount) { return fee_at(tier.fee_cbps, notional_amount); }
+
+Result<Amount> fee_at(int64_t fee_cbps, Amount notional_amount) {
   int64_t f = 0;
-  if (!mul_div(notional_amount.value, tier.fee_cbps, kCbpsPerUnit, Rounding::kUp, &f)) {
+  if (!mul_div(notional_amount.value, fee_cbps, kCbpsPerUnit, Rounding::kUp, &f)) {
     return make_reject(RejectReason::kNotionalOverflow, "fee out of range");
   }
   return Amount(f);

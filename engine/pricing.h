@@ -60,5 +60,7 @@ Result<Amount> notional_of_value(const ReferenceData& ref, const InstrumentSpec&
 
 // Fee on `notional` for the tier, rounded up.
 Result<Amount> fee(const TierSpec& tier, Amount notional);
+// The same at an explicit rate (an order keeps the rate it was accepted with).
+Result<Amount> fee_at(int64_t fee_cbps, Amount notional);
 
 }  // namespace otc::engine

@@ -20,12 +20,30 @@ Runner::~Runner() { stop(); }
 
 void Runner::start() {
   OTC_ASSERT(!thread_.joinable());
-  // The first prices may already reach resting orders rebuilt from the journal: their
-  // fills are committed and delivered like any batch's.
-  std::vector<Command> none;
+  // Session ends queued before start (start-up housekeeping: cancel-on-disconnect of
+  // clients no session is logged on for) go first, before any price can fill what they
+  // cancel; other queued commands wait for the thread as usual. Then the first prices,
+  // which may already reach resting orders rebuilt from the journal: their fills are
+  // committed and delivered like any batch's.
+  std::vector<Command> queued;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::deque<Command> rest;
+    for (Command& c : queue_) {
+      if (std::holds_alternative<SessionEndedCmd>(c)) {
+        queued.push_back(std::move(c));
+      } else {
+        rest.push_back(std::move(c));
+      }
+    }
+    queue_.swap(rest);
+  }
   std::vector<Event> events;
+  process(queued, events);
+  queued.clear();
+  events.clear();
   feed_prices(clock_.now(), &events);
-  process(none, events);
+  process(queued, events);
   thread_ = std::thread([this] { run(); });
 }
 

@@ -49,8 +49,8 @@ class Runner {
   Runner(const Runner&) = delete;
   Runner& operator=(const Runner&) = delete;
 
-  // Feeds the first reference prices (so quotes can be given at once), then starts
-  // the thread.
+  // Handles session ends submitted before it (start-up housekeeping), then feeds the first
+  // reference prices (so quotes can be given at once), then starts the thread.
   void start();
   // Handles what is queued, then stops the thread. Idempotent.
   void stop();

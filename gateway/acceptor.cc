@@ -167,6 +167,7 @@ bool Connection::attach(const std::string& first) {
   }
   // Credentials first: the Session must not see (and reset or advance its sequence
   // numbers for) a Logon that will be refused.
+  bool reset_seq_num = false;
   try {
     FIX::Message m(first, false);
     if (m.getHeader().getField(FIX::FIELD::MsgType) != "A") {
@@ -182,6 +183,7 @@ bool Connection::attach(const std::string& first) {
       refuse(first, "Logon rejected: " + why);
       return false;
     }
+    reset_seq_num = m.isSetField(141) && m.getField(141) == "Y";
   } catch (const FIX::Exception& e) {
     log_line("refusing " + peer_ + ": first message unreadable: " + e.what());
     return false;
@@ -197,6 +199,7 @@ bool Connection::attach(const std::string& first) {
     return false;
   }
   session_->setResponder(this);
+  if (acceptor_.logon_accepted()) acceptor_.logon_accepted()(id, reset_seq_num);
   log_line("connection from " + peer_ + " attached to " + id.toString());
   return true;
 }

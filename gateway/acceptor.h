@@ -41,6 +41,11 @@ class BoundAcceptor : public FIX::Acceptor {
                 FIX::LogFactory& log, std::string address, int port, LogonCheck check);
 
   const LogonCheck& logon_check() const { return check_; }
+  // Called with a Logon that passed the credential check, just before the Session sees it
+  // (so before QuickFIX resets the sequence numbers for ResetSeqNumFlag=Y).
+  using LogonAccepted = std::function<void(const FIX::SessionID&, bool reset_seq_num)>;
+  void set_logon_accepted(LogonAccepted f) { accepted_ = std::move(f); }
+  const LogonAccepted& logon_accepted() const { return accepted_; }
   ~BoundAcceptor() override;
 
   // The port actually bound (useful with port 0). Valid after start().
@@ -58,6 +63,7 @@ class BoundAcceptor : public FIX::Acceptor {
   std::string address_;
   int port_;
   LogonCheck check_;
+  LogonAccepted accepted_;
   int bound_port_ = -1;
   int listen_fd_ = -1;
   std::atomic<bool> stopping_{false};

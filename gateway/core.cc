@@ -44,14 +44,15 @@ class CoreImpl final : public Core, public EventSink {
   void set_demo(std::vector<DemoCredential> demo) { demo_ = std::move(demo); }
 
   void start() override {
-    runner_.start();
     // No session is logged on at start-up: the resting orders of cancel-on-disconnect
-    // clients (rebuilt from the journal) are canceled as if their sessions had just ended.
+    // clients (rebuilt from the journal) are canceled as if their sessions had just ended,
+    // before the first price can fill any of them (the runner handles these first).
     for (const ClientSpec& c : cfg_.ref.clients) {
       if (c.cancel_on_disconnect && !runner_.submit_control(SessionEndedCmd{c.id})) {
         std::fprintf(stderr, "otcgw: could not cancel the resting orders of %s at start-up\n", c.code.c_str());
       }
     }
+    runner_.start();
   }
   void stop() override { runner_.stop(); }
   void set_outbound(Outbound* out) override { out_ = out; }

@@ -31,7 +31,6 @@ enum Tag : int {
   kMsgSeqNum = 34,
   kMsgType = 35,
   kPossDupFlag = 43,
-  kResetSeqNumFlag = 141,
   kOrderId = 37,
   kOrderQty = 38,
   kOrdStatus = 39,
@@ -143,55 +142,87 @@ const std::string* FixApp::client_of(const FIX::SessionID& id) const {
   return it == client_of_comp_id_.end() ? nullptr : &it->second;
 }
 
+namespace {
+thread_local bool t_replaying = false;  // onLogon is sending held reports on this thread
+}  // namespace
+
+void FixApp::logon_arriving(const FIX::SessionID& id, bool reset_seq_num) {
+  const std::string* client = client_of(id);
+  if (client == nullptr) return;
+  std::lock_guard<std::mutex> lock(offline_mu_);
+  reset_at_logon_[*client] = reset_seq_num;
+  if (reset_seq_num) replay_pending_[*client] = true;
+}
+
 void FixApp::onLogon(const FIX::SessionID& id) {
   log_line("logon " + id.toString());
   const std::string* client = client_of(id);
   if (client == nullptr) return;
-  std::vector<FIX::Message> replay;
-  {
-    std::lock_guard<std::mutex> lock(offline_mu_);
-    auto it = offline_.find(*client);
-    if (it != offline_.end()) {
-      // Without a reset the client's ResendRequest fetches them from the store; with one
-      // the store is gone and they are sent now, once.
-      if (reset_at_logon_[*client]) replay.swap(it->second);
-      offline_.erase(it);
+  size_t sent = 0;
+  for (;;) {
+    std::vector<Held> batch;
+    {
+      std::lock_guard<std::mutex> lock(offline_mu_);
+      auto it = offline_.find(*client);
+      if (it != offline_.end()) {
+        // With a reset the store is gone: everything kept is sent now, once. Without one
+        // the client's ResendRequest fetches the stored ones; only those never stored
+        // (held back during a Logon that then failed) are sent now.
+        const bool reset = reset_at_logon_[*client];
+        for (Held& h : it->second) {
+          if (reset || !h.stored) batch.push_back(std::move(h));
+        }
+        offline_.erase(it);
+      }
+      if (batch.empty()) {
+        // Nothing more: from now on messages go out live (and are stored) as usual.
+        replay_pending_[*client] = false;
+        break;
+      }
     }
-  }
-  if (!replay.empty()) {
-    log_line("sending " + std::to_string(replay.size()) + " reports held while " + *client +
-             " was logged out (its Logon reset sequence numbers)");
-  }
-  for (FIX::Message& m : replay) {
-    m.getHeader().removeField(kMsgSeqNum);
-    try {
-      FIX::Session::sendToTarget(m, id);
-    } catch (const FIX::Exception& e) {
-      log_line("ERROR: could not send a held report to " + *client + ": " + e.what());
+    t_replaying = true;
+    for (Held& h : batch) {
+      h.message.getHeader().removeField(kMsgSeqNum);
+      try {
+        FIX::Session::sendToTarget(h.message, id);
+        ++sent;
+      } catch (const FIX::Exception& e) {
+        log_line("ERROR: could not send a held report to " + *client + ": " + e.what());
+      }
     }
+    t_replaying = false;
   }
+  if (sent > 0) log_line("sent " + std::to_string(sent) + " reports held while " + *client + " was logged out");
 }
 
 void FixApp::toApp(FIX::Message& m, const FIX::SessionID& id) throw(FIX::DoNotSend) {
   const FIX::Header& h = m.getHeader();
   const bool resend = h.isSetField(kPossDupFlag) && h.getField(kPossDupFlag) == "Y";
   if (resend && h.getField(kMsgType) == "W") throw FIX::DoNotSend();
-  if (resend || h.getField(kMsgType) == "W") return;
-  // Called by Session::sendRaw under the session's lock, just before it sends only if
-  // logged on: so "not logged on" here means "stored, not sent".
-  FIX::Session* s = FIX::Session::lookupSession(id);
-  if (s == nullptr || s->isLoggedOn()) return;
+  if (resend || t_replaying || h.getField(kMsgType) == "W") return;
   const std::string* client = client_of(id);
   if (client == nullptr) return;
   std::lock_guard<std::mutex> lock(offline_mu_);
-  std::vector<FIX::Message>& held = offline_[*client];
-  if (held.size() >= kOfflineMessagesMax) {
-    log_line("ERROR: more than " + std::to_string(kOfflineMessagesMax) + " reports held for logged-out " + *client +
-             "; this one only by ResendRequest");
+  std::vector<Held>& held = offline_[*client];
+  const bool pending = replay_pending_[*client];
+  // Called by Session::sendRaw under the session's lock, just before it stores the
+  // message and sends it only if logged on: so "not logged on" here means "stored, not sent".
+  FIX::Session* s = FIX::Session::lookupSession(id);
+  const bool offline = s == nullptr || !s->isLoggedOn();
+  if (!pending && !offline) {
+    if (held.empty()) offline_.erase(*client);
     return;
   }
-  held.push_back(m);
+  if (held.size() >= kOfflineMessagesMax) {
+    log_line("ERROR: more than " + std::to_string(kOfflineMessagesMax) + " reports held for " + *client +
+             (pending ? "; this one is dropped (it is in the journal)" : "; this one only by ResendRequest"));
+    if (pending) throw FIX::DoNotSend();
+    return;
+  }
+  held.push_back(Held{m, !pending});
+  if (pending) throw FIX::DoNotSend();  // sent by onLogon after the older ones
 }
+
 void FixApp::onLogout(const FIX::SessionID& id) {
   log_line("logout " + id.toString());
   if (const std::string* client = client_of(id)) core_.session_ended(*client);
@@ -201,10 +232,6 @@ void FixApp::fromAdmin(const FIX::Message& m, const FIX::SessionID& id) throw(FI
                                                                                FIX::IncorrectDataFormat,
                                                                                FIX::IncorrectTagValue, FIX::RejectLogon) {
   if (m.getHeader().getField(kMsgType) != "A") return;
-  if (const std::string* client = client_of(id)) {
-    std::lock_guard<std::mutex> lock(offline_mu_);
-    reset_at_logon_[*client] = m.isSetField(kResetSeqNumFlag) && m.getField(kResetSeqNumFlag) == "Y";
-  }
   const bool has_user = m.isSetField(kUsername);
   const bool has_pass = m.isSetField(kPassword);
   const std::string why = core_.check_logon(id.getTargetCompID().getValue(), has_user ? m.getField(kUsername) : "",

@@ -36,8 +36,12 @@ class FixApp : public FIX::Application, public Outbound {
   // Everything else (ExecutionReports, OrderCancelRejects, ...) is resent as stored.
   // A message stored while its session is logged out (e.g. cancel-on-disconnect
   // reports) is also kept aside, for a client that logs on again with
-  // ResetSeqNumFlag=Y: the reset discards the store, so onLogon sends it afresh.
+  // ResetSeqNumFlag=Y: the reset discards the store, so onLogon sends it afresh. From
+  // the moment such a Logon arrives (logon_arriving) until onLogon has sent what was
+  // kept, new messages are held back (not stored, DoNotSend) and sent after them, in order.
   void toApp(FIX::Message& m, const FIX::SessionID& id) throw(FIX::DoNotSend) override;
+  // A Logon that passed the credential check is about to reach its Session.
+  void logon_arriving(const FIX::SessionID& id, bool reset_seq_num);
   void fromAdmin(const FIX::Message& m, const FIX::SessionID& id) throw(FIX::FieldNotFound, FIX::IncorrectDataFormat,
                                                                          FIX::IncorrectTagValue,
                                                                          FIX::RejectLogon) override;
@@ -72,9 +76,14 @@ class FixApp : public FIX::Application, public Outbound {
   // Messages persisted but not sent because the session was logged out, by client;
   // and whether the client's latest Logon asked for a sequence reset. Bounded.
   static const size_t kOfflineMessagesMax = 100000;
+  struct Held {
+    FIX::Message message;
+    bool stored;  // in QuickFIX's store (a ResendRequest gets it) or only here
+  };
   std::mutex offline_mu_;
-  std::map<std::string, std::vector<FIX::Message>> offline_;
+  std::map<std::string, std::vector<Held>> offline_;
   std::map<std::string, bool> reset_at_logon_;
+  std::map<std::string, bool> replay_pending_;  // a resetting Logon arrived; onLogon not done
   std::map<std::string, FIX::SessionID> session_of_client_;  // read-only after construction
   std::map<std::string, std::string> client_of_comp_id_;     // read-only after construction
 };

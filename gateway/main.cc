@@ -144,6 +144,7 @@ int main(int argc, char** argv) {
         app, store, settings, logs, core->listen_address(), core->listen_port(),
         [&core_ref](const std::string& comp, const std::string& user, const std::string& pass, bool has_user,
                     bool has_pass) { return core_ref.check_logon(comp, user, pass, has_user, has_pass); });
+    acceptor.set_logon_accepted([&app](const FIX::SessionID& id, bool reset) { app.logon_arriving(id, reset); });
     core->start();
     acceptor.start();
 

@@ -7,7 +7,9 @@
 
 #include "tests/engine/fixture.h"
 
+#include <algorithm>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <string>
@@ -31,6 +33,33 @@ inline int64_t usd(const std::string& t) { return dec(t, 2); }
 inline TimeUs utc(int day, int h, int m, int s, int64_t us = 0) {
   const int64_t midnight = kStart.value - 10LL * 3600 * 1000000;
   return TimeUs(midnight + ((day * 24LL + h) * 60 + m) * 60 * 1000000LL + s * 1000000LL + us);
+}
+
+// ---- Restart ----------------------------------------------------------------------
+
+// What start-up needs, derived from MemoryJournal records the way SqliteJournal::load
+// does: the highest ids, every used (client, ClOrdID), the fills (for daily limits), and
+// for each order its latest record's "order" snapshot when that says open.
+inline ledger::RecoveredState recover(const std::vector<ledger::JournalRecord>& records) {
+  ledger::RecoveredState s;
+  std::map<uint64_t, std::string> latest;  // order id -> payload of its latest order record
+  for (const ledger::JournalRecord& r : records) {
+    s.last_quote_id = std::max(s.last_quote_id, r.quote_id);
+    s.last_order_id = std::max(s.last_order_id, r.order_id);
+    s.last_exec_id = std::max(s.last_exec_id, r.exec_id);
+    for (const auto& t : r.transfers) s.last_transfer_id = std::max(s.last_transfer_id, t.id);
+    if (!r.client.empty() && !r.cl_ord_id.empty()) s.cl_ord_ids.emplace_back(r.client, r.cl_ord_id);
+    if (r.kind == ledger::RecordKind::kFill) s.recent_fills.push_back({r.client, r.ts, r.payload});
+    if (r.payload.empty()) continue;
+    const nlohmann::json j = nlohmann::json::parse(r.payload, nullptr, false);
+    if (j.is_discarded() || !j.contains("order") || !j["order"].is_object()) continue;
+    latest[j["order"]["id"].get<uint64_t>()] = r.payload;
+  }
+  for (const auto& [id, payload] : latest) {
+    const nlohmann::json j = nlohmann::json::parse(payload);
+    if (j["order"]["open"].get<bool>()) s.open_orders.push_back(payload);
+  }
+  return s;
 }
 
 // ---- Commands ---------------------------------------------------------------------

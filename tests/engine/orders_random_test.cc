@@ -561,15 +561,13 @@ struct Sim {
       }
     }
 
-    // The incoming order (new or replaced): its id and leaves when it starts to execute.
+    // The incoming order (new or replaced): its id.
     std::optional<uint64_t> incoming;
-    int64_t incoming_leaves = 0;
     std::map<uint16_t, int64_t> tick_desk_pos;  // the desk's position as a tick's fills move it
     for (const AssetSpec& a : w.ref.assets) tick_desk_pos[a.id.value] = ctx.desk_pos_before[a.id.value];
     if (!evs.empty() && (is_er(*evs[0], ExecKind::kNew) || is_er(*evs[0], ExecKind::kReplaced))) {
       const auto& e = std::get<ExecReportEvent>(*evs[0]);
       incoming = e.order.order_id.value;
-      incoming_leaves = e.order.leaves_qty.value;
     }
 
     for (size_t i = 0; i < evs.size(); ++i) {
@@ -633,9 +631,12 @@ struct Sim {
             pos += m.side == Side::kBuy ? -e->last_qty.value : e->last_qty.value;
           }
         } else if (incoming && e->order.order_id.value == *incoming) {
-          // The desk's price for min(leaves, its size) at the mid and desk position before the command.
+          // The desk's price for min(what was still to fill when the desk came, its size), at
+          // the mid and desk position before the command (internal fills before it leave the
+          // desk's base position alone).
           const InstrumentSpec& inst = w.ref.instrument(e->order.instrument);
-          const int64_t size = std::min(incoming_leaves, inst.md_ladder.back().value);
+          const int64_t remaining = e->order.qty.value - (e->order.cum_qty.value - e->last_qty.value);
+          const int64_t size = std::min(remaining, inst.md_ladder.back().value);
           const int64_t want = desk_px(w.ref, e->order.client, e->order.side, mid[inst.id.value], size,
                                        ctx.desk_pos_before[inst.base.value], inst.id);
           if (e->last_px.value != want) {

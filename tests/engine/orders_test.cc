@@ -886,31 +886,6 @@ TEST_CASE("orders: TimeInForce, expiry and field rejects; nothing moves", "[orde
 
 // ---- Restart ------------------------------------------------------------------------
 
-// What start-up needs, derived from MemoryJournal records the way SqliteJournal::load
-// does: the highest ids, every used (client, ClOrdID), the fills (for daily limits), and
-// for each order its latest record's "order" snapshot when that says open.
-ledger::RecoveredState recover(const std::vector<JournalRecord>& records) {
-  ledger::RecoveredState s;
-  std::map<uint64_t, std::string> latest;  // order id -> payload of its latest order record
-  for (const JournalRecord& r : records) {
-    s.last_quote_id = std::max(s.last_quote_id, r.quote_id);
-    s.last_order_id = std::max(s.last_order_id, r.order_id);
-    s.last_exec_id = std::max(s.last_exec_id, r.exec_id);
-    for (const auto& t : r.transfers) s.last_transfer_id = std::max(s.last_transfer_id, t.id);
-    if (!r.client.empty() && !r.cl_ord_id.empty()) s.cl_ord_ids.emplace_back(r.client, r.cl_ord_id);
-    if (r.kind == RecordKind::kFill) s.recent_fills.push_back({r.client, r.ts, r.payload});
-    if (r.payload.empty()) continue;
-    const nlohmann::json j = nlohmann::json::parse(r.payload, nullptr, false);
-    if (j.is_discarded() || !j.contains("order") || !j["order"].is_object()) continue;
-    latest[j["order"]["id"].get<uint64_t>()] = r.payload;
-  }
-  for (const auto& [id, payload] : latest) {
-    const nlohmann::json j = nlohmann::json::parse(payload);
-    if (j["order"]["open"].get<bool>()) s.open_orders.push_back(payload);
-  }
-  return s;
-}
-
 std::vector<uint64_t> book_ids_of(const Engine& e, Side s) {
   std::vector<uint64_t> v;
   for (OrderId id : e.book(kBtcUsd).side_orders(s)) v.push_back(id.value);
