@@ -406,6 +406,12 @@ class Engine {
     Amount release;  // hold no longer needed after this fill (buys)
   };
   FillMoney apply_fill(Order& o, Qty qty, Price px);
+  // The postings of a fill of `qty` of `o` with the desk, appended to *tr.
+  void desk_fill_transfers(const Order& o, Qty qty, const FillMoney& m, std::vector<ledger::Transfer>* tr) const;
+  // The kFill record of one fill of `o` (payload: the order, the fill and `extra`) with its
+  // trades row; counts the fill toward the client's daily use.
+  ledger::JournalRecord fill_record(const Order& o, Qty qty, Price px, const FillMoney& m, ExecId exec, QuoteId quote,
+                                    TimeUs t, Json extra);
   OrderView view(const Order& o) const;
   ExecReportEvent report(const Order& o, ExecId exec, ExecKind kind, TimeUs t) const;
   ledger::JournalRecord order_record(const Order& o, ledger::RecordKind kind, ExecId exec, TimeUs t,
@@ -424,6 +430,7 @@ class Engine {
   Exposure exposure(ClientId c, OrderId except) const;
   std::optional<int64_t> value_in_reference(AssetId asset, int64_t amount) const;
   Qty desk_capacity(const InstrumentSpec& inst) const;
+  size_t resting_count() const;  // the whole book
   Result<Ok> restore_orders(const ledger::RecoveredState& state);
   void add_daily(ClientId c, TimeUs t, int64_t ref_notional);
   void mark_positions_moved(const InstrumentSpec& inst);
@@ -461,7 +468,6 @@ class Engine {
   std::vector<std::set<uint64_t>> open_by_client_;        // open order ids
   std::vector<OrderBook> books_;                          // by instrument
   std::multimap<int64_t, OrderId> expiries_;              // expire time -> open order
-  size_t resting_count_ = 0;
   struct DailyUse {
     int64_t day = -1;   // UTC day number
     int64_t used = 0;   // reference asset minor units

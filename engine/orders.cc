@@ -191,7 +191,6 @@ void Engine::index_order(const Order& o) {
 
 void Engine::rest(Order& o) {
   books_[o.instrument.value].add(o);
-  ++resting_count_;
   if (o.expire.value > 0) expiries_.emplace(o.expire.value, o.id);
 }
 
@@ -199,7 +198,6 @@ void Engine::unrest(Order& o) {
   OrderBook& b = books_[o.instrument.value];
   if (!b.contains(o)) return;
   b.remove(o);
-  --resting_count_;
   if (o.expire.value > 0) {
     auto [lo, hi] = expiries_.equal_range(o.expire.value);
     for (auto it = lo; it != hi; ++it) {
@@ -314,6 +312,12 @@ std::optional<int64_t> Engine::value_in_reference(AssetId asset, int64_t amount)
   return std::nullopt;
 }
 
+size_t Engine::resting_count() const {
+  size_t n = 0;
+  for (const OrderBook& b : books_) n += b.size();
+  return n;
+}
+
 Qty Engine::desk_capacity(const InstrumentSpec& inst) const {
   return inst.md_ladder.empty() ? inst.max_qty : inst.md_ladder.back();
 }
@@ -375,23 +379,8 @@ Status Engine::check_fillable(const Order& o, std::vector<Transfer> hold) const 
   if (!total_fee.ok()) return total_fee.reject();
   const Result<Amount> n = Amount(total.value().value - o.cum_notional.value);
   const Result<Amount> f = Amount(total_fee.value().value - o.cum_fee.value);
-  const auto& acc = client_accounts_[o.client.value];
-  const auto& held = held_accounts_[o.client.value];
-  const AssetId b = inst.base;
-  const AssetId q = inst.quote;
-  auto add = [&](AccountId debit, AccountId credit, Amount a) {
-    if (a.value > 0) hold.push_back(ledger_.transfer(debit, credit, a));
-  };
-  // The fill postings of fill_desk() for the whole remainder (a buy's hold covers them).
-  if (o.side == Side::kBuy) {
-    add(held[q.value], desk_accounts_[q.value], n.value());
-    add(held[q.value], fee_accounts_[q.value], f.value());
-    add(desk_accounts_[b.value], acc[b.value], Amount(leaves.value));
-  } else {
-    add(held[b.value], desk_accounts_[b.value], Amount(leaves.value));
-    add(desk_accounts_[q.value], acc[q.value], n.value());
-    add(acc[q.value], fee_accounts_[q.value], f.value());
-  }
+  // The postings of fill_desk() for the whole remainder (a buy's hold covers them).
+  desk_fill_transfers(o, leaves, FillMoney{n.value(), f.value(), Amount(0)}, &hold);
   return ledger_.check(hold);
 }
 
@@ -709,9 +698,9 @@ Result<Ok> Engine::new_order(const NewOrderCmd& c, OrderId id, std::vector<Event
   }
   Result<Ok> lim = check_limits(o, px_for_limits);
   if (!lim.ok()) return lim.reject();
-  if (o.ord_type == '2' && tif_rests(o.tif) && resting_count_ >= ref_.limits.open_orders_max) {
+  if (o.ord_type == '2' && tif_rests(o.tif) && resting_count() >= ref_.limits.open_orders_max) {
     return make_reject(RejectReason::kOrderBookFull,
-                       "the book holds " + std::to_string(resting_count_) + " resting orders (limit)");
+                       "the book holds " + std::to_string(resting_count()) + " resting orders (limit)");
   }
 
   std::vector<PlannedFill> plan;
@@ -803,17 +792,14 @@ void Engine::finish_incoming(Order& o, std::vector<Event>* out) {
 
 // ---- Fills ------------------------------------------------------------------------
 
-void Engine::fill_desk(Order& o, Qty qty, Price px, QuoteId quote, std::vector<Event>* out) {
+void Engine::desk_fill_transfers(const Order& o, Qty qty, const FillMoney& m, std::vector<Transfer>* tr) const {
   const InstrumentSpec& inst = ref_.instrument(o.instrument);
-  const TimeUs t = now();
-  const FillMoney m = apply_fill(o, qty, px);
   const auto& acc = client_accounts_[o.client.value];
   const auto& held = held_accounts_[o.client.value];
   const AssetId b = inst.base;
   const AssetId q = inst.quote;
-  std::vector<Transfer> tr;
   auto add = [&](AccountId debit, AccountId credit, Amount a) {
-    if (a.value > 0) tr.push_back(ledger_.transfer(debit, credit, a));
+    if (a.value > 0) tr->push_back(ledger_.transfer(debit, credit, a));
   };
   if (o.side == Side::kBuy) {
     add(held[q.value], desk_accounts_[q.value], m.notional);
@@ -825,18 +811,21 @@ void Engine::fill_desk(Order& o, Qty qty, Price px, QuoteId quote, std::vector<E
     add(desk_accounts_[q.value], acc[q.value], m.notional);
     add(acc[q.value], fee_accounts_[q.value], m.fee);
   }
-  const ExecId exec(next_exec_id_++);
+}
+
+JournalRecord Engine::fill_record(const Order& o, Qty qty, Price px, const FillMoney& m, ExecId exec, QuoteId quote,
+                                  TimeUs t, Json extra) {
+  const InstrumentSpec& inst = ref_.instrument(o.instrument);
   Json payload;
   JournalRecord rec = order_record(o, RecordKind::kFill, exec, t, o.cl_ord_id, &payload);
-  const int64_t ref_notional = value_in_reference(q, m.notional.value).value_or(0);
-  payload["counterparty"] = "DESK";
+  const int64_t ref_notional = value_in_reference(inst.quote, m.notional.value).value_or(0);
   payload["fee"] = m.fee.value;
   payload["notional"] = m.notional.value;
   payload["price"] = px.value;
   payload["qty"] = qty.value;
-  payload["quote_id"] = quote.value;
   payload["ref_notional"] = ref_notional;
   payload["side"] = side_name(o.side);
+  for (auto& [k, v] : extra.items()) payload[k] = std::move(v);
   rec.payload = canonical(payload);
   ledger::TradeRow trade;
   trade.exec_id = exec;
@@ -853,10 +842,21 @@ void Engine::fill_desk(Order& o, Qty qty, Price px, QuoteId quote, std::vector<E
   trade.notional = m.notional;
   trade.fee = m.fee;
   rec.trade = std::move(trade);
+  add_daily(o.client, t, ref_notional);
+  return rec;
+}
+
+void Engine::fill_desk(Order& o, Qty qty, Price px, QuoteId quote, std::vector<Event>* out) {
+  const InstrumentSpec& inst = ref_.instrument(o.instrument);
+  const TimeUs t = now();
+  const FillMoney m = apply_fill(o, qty, px);
+  std::vector<Transfer> tr;
+  desk_fill_transfers(o, qty, m, &tr);
+  const ExecId exec(next_exec_id_++);
+  JournalRecord rec = fill_record(o, qty, px, m, exec, quote, t, Json{{"counterparty", "DESK"}, {"quote_id", quote.value}});
   // Sells: proceeds arrive in the same posting as the fee leaves; buys were held in full.
   Status posted = ledger_.post(std::move(tr), std::move(rec));
   OTC_ASSERT(posted.ok());
-  add_daily(o.client, t, ref_notional);
   ExecReportEvent e = report(o, exec, ExecKind::kTrade, t);
   e.last_qty = qty;
   e.last_px = px;
@@ -899,36 +899,11 @@ void Engine::fill_internal(Order& incoming, Order& resting, Qty qty, Price px, s
   const ExecId exec_b(next_exec_id_++);
   const ExecId exec_s(next_exec_id_++);
   auto record = [&](const Order& o, const Order& other, ExecId exec, const FillMoney& m, ExecId other_exec) {
-    Json payload;
-    JournalRecord rec = order_record(o, RecordKind::kFill, exec, t, o.cl_ord_id, &payload);
-    const int64_t ref_notional = value_in_reference(q, m.notional.value).value_or(0);
-    payload["counterparty"] = ref_.client(other.client).code;
-    payload["counterparty_order_id"] = other.id.value;
-    payload["counterparty_exec_id"] = other_exec.value;
-    payload["fee"] = m.fee.value;
-    payload["internal"] = true;
-    payload["notional"] = m.notional.value;
-    payload["price"] = px.value;
-    payload["qty"] = qty.value;
-    payload["ref_notional"] = ref_notional;
-    payload["side"] = side_name(o.side);
-    rec.payload = canonical(payload);
-    ledger::TradeRow trade;
-    trade.exec_id = exec;
-    trade.order_id = o.id;
-    trade.client = ref_.client(o.client).code;
-    trade.cl_ord_id = o.cl_ord_id;
-    trade.instrument = inst.symbol;
-    trade.side = o.side;
-    trade.qty = qty;
-    trade.price = px;
-    trade.qty_text = format_qty(ref_, inst, qty);
-    trade.price_text = format_price(inst, px);
-    trade.notional = m.notional;
-    trade.fee = m.fee;
-    rec.trade = std::move(trade);
-    add_daily(o.client, t, ref_notional);
-    return rec;
+    return fill_record(o, qty, px, m, exec, QuoteId(0), t,
+                       Json{{"counterparty", ref_.client(other.client).code},
+                            {"counterparty_order_id", other.id.value},
+                            {"counterparty_exec_id", other_exec.value},
+                            {"internal", true}});
   };
   // Both postings were funded by holds; the seller's fee comes out of proceeds the
   // buyer's posting (first) credits.
@@ -1234,7 +1209,6 @@ void Engine::on_order_status(const OrderStatusCmd& c, std::vector<Event>* out) {
 // ---- Invariants ---------------------------------------------------------------------
 
 std::string Engine::check_invariants() const {
-  size_t resting = 0;
   for (const InstrumentSpec& inst : ref_.instruments) {
     const OrderBook& b = books_[inst.id.value];
     for (const Side side : {Side::kBuy, Side::kSell}) {
@@ -1255,7 +1229,6 @@ std::string Engine::check_invariants() const {
           if (!ordered) return "book of " + inst.symbol + " out of price-time order at " + format_order_id(id);
         }
         prev = &o;
-        ++resting;
       }
     }
     // Not crossed between different clients (own orders cannot cross: self-trade is refused).
@@ -1265,7 +1238,6 @@ std::string Engine::check_invariants() const {
       if (bid.limit.value >= ask.limit.value) return "book of " + inst.symbol + " is crossed";
     }
   }
-  if (resting != resting_count_) return "resting count " + std::to_string(resting_count_) + " != " + std::to_string(resting);
   std::vector<std::vector<int64_t>> held(ref_.clients.size(), std::vector<int64_t>(ref_.assets.size(), 0));
   for (size_t c = 0; c < open_by_client_.size(); ++c) {
     for (uint64_t id : open_by_client_[c]) {

@@ -19,7 +19,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -969,19 +968,37 @@ TEST_CASE("a client that stops reading is cut off; everyone else keeps trading",
 
 namespace {
 
-// A decimal price text moved by `bp` basis points (may be negative), truncated to cents.
-std::string px_moved(const std::string& px, double bp) {
-  const double v = std::stod(px) * (1.0 + bp / 10000.0);
+// BTC/USD prices as integer cents, exactly: "65033.8" -> 6503380 (as the gateway does it:
+// prices are never floating point).
+long long cents(const std::string& px) {
+  long long v = 0;
+  long long frac = 0;
+  int digits = -1;  // decimals seen; -1 before the point
+  for (char c : px) {
+    if (c == '.') {
+      digits = 0;
+      continue;
+    }
+    REQUIRE((c >= '0' && c <= '9'));
+    if (digits < 0) {
+      v = v * 10 + (c - '0');
+    } else {
+      REQUIRE(digits < 2);
+      frac = frac * 10 + (c - '0');
+      ++digits;
+    }
+  }
+  if (digits == 1) frac *= 10;
+  return v * 100 + frac;
+}
+std::string cents_text(long long c) {
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%.2f", v);
+  std::snprintf(buf, sizeof buf, "%lld.%02lld", c / 100, c % 100);
   return buf;
 }
-std::string px_minus_cent(const std::string& px) {
-  const long long cents = std::llround(std::stod(px) * 100.0) - 1;
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%lld.%02lld", cents / 100, cents % 100);
-  return buf;
-}
+// A price moved by `bp` whole basis points (may be negative), toward zero to the cent.
+std::string px_moved(const std::string& px, long long bp) { return cents_text(cents(px) * (10000 + bp) / 10000); }
+std::string px_minus_cent(const std::string& px) { return cents_text(cents(px) - 1); }
 
 // A NewOrderSingle for a market ('1') or limit ('2') order; empty strings are left out.
 void send_plain_order(FixClient& c, const std::string& cl, const std::string& symbol, char side, const std::string& qty,
@@ -1015,14 +1032,8 @@ FIX::Message expect_er(FixClient& c, const std::string& cl, int timeout_ms = kWa
   }
 }
 
-// Prices to the cent: we send "65033.80", reports say "65033.8" (trailing zeros dropped).
-long long cents(const std::string& px) { return std::llround(std::stod(px) * 100.0); }
-
-std::string mid_of(const QuoteSeen& q) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.2f", (std::stod(q.bid) + std::stod(q.offer)) / 2.0);
-  return buf;
-}
+// The mid of a two-way quote, to the cent (rounded down).
+std::string mid_of(const QuoteSeen& q) { return cents_text((cents(q.bid) + cents(q.offer)) / 2); }
 
 }  // namespace
 
