@@ -1,5 +1,7 @@
 #include "common/password.h"
 
+#include "common/crypto.h"
+
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
@@ -17,29 +19,6 @@ constexpr uint64_t kMaxMemBytes = 256ull << 20;  // refuse absurd costs from a c
 constexpr uint64_t kMaxR = 32;
 constexpr uint64_t kMaxP = 16;
 
-std::string to_hex(const unsigned char* p, size_t n) {
-  static const char* kHex = "0123456789abcdef";
-  std::string s(n * 2, '0');
-  for (size_t i = 0; i < n; ++i) {
-    s[2 * i] = kHex[p[i] >> 4];
-    s[2 * i + 1] = kHex[p[i] & 15];
-  }
-  return s;
-}
-
-bool from_hex(std::string_view s, std::vector<unsigned char>* out) {
-  if (s.size() % 2 != 0) return false;
-  out->assign(s.size() / 2, 0);
-  for (size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i];
-    int v;
-    if (c >= '0' && c <= '9') v = c - '0';
-    else if (c >= 'a' && c <= 'f') v = c - 'a' + 10;
-    else return false;
-    (*out)[i / 2] = static_cast<unsigned char>((*out)[i / 2] << 4 | v);
-  }
-  return true;
-}
 
 bool derive(std::string_view password, const unsigned char* salt, size_t salt_len, const ScryptCost& c,
             unsigned char* key) {

@@ -532,9 +532,10 @@ void Engine::reject_order(const NewOrderCmd& c, OrderId id, Reject r, std::vecto
                      {"reason_name", reject_name(r.reason)},
                      {"side", char_text(c.side)},
                      {"symbol", c.symbol}});
-  journal_.append(std::move(rec));
+  const uint64_t seq = journal_.append(std::move(rec));
   out->push_back(OrderRejectedEvent{c.client, id, exec, c.cl_ord_id, c.symbol, c.side, c.ord_type, c.qty_text,
                                     c.price_text, std::move(r), t});
+  std::get<OrderRejectedEvent>(out->back()).seq = seq;
 }
 
 }  // namespace otc::engine

@@ -207,6 +207,7 @@ struct ExecReportEvent {
   std::string text;            // why canceled/expired
   std::string request_id;      // kStatus: the ClOrdID the OrderStatusRequest named
   TimeUs ts;
+  uint64_t seq = 0;            // the journal record it reports; 0 for kStatus (not journaled)
 };
 
 // An order refused before it was accepted (ExecutionReport 150=8, 39=8).
@@ -223,6 +224,7 @@ struct OrderRejectedEvent {
   Reject reject;
   TimeUs ts;
   char exec_type = '8';  // '8' a refused order; 'I' the status answer for an unknown order
+  uint64_t seq = 0;      // the journal record it reports; 0 for 'I' (not journaled)
 };
 
 // OrderCancelReject(9): a cancel (response_to '1') or replace ('2') that was refused.
@@ -235,6 +237,7 @@ struct CancelRejectedEvent {
   char response_to = '1';
   Reject reject;
   TimeUs ts;
+  uint64_t seq = 0;                     // the journal record it reports
 };
 
 // The one answer to a QuoteCancel: how many quotes were withdrawn, or why none was.
@@ -284,6 +287,18 @@ struct OrderNotTakenEvent {
 
 using Event = std::variant<QuotedEvent, QuoteRejectedEvent, ExecReportEvent, OrderRejectedEvent, OrderNotTakenEvent,
                            QuoteCancelAnsweredEvent, MarketDataEvent, MarketDataRejectedEvent, CancelRejectedEvent>;
+
+// ---- Reports read back from the journal -----------------------------------------
+
+// The order as its ExecutionReports show it.
+OrderView order_view(const Order& o);
+// An order from the "order" object of an order record's payload (kinds 5, 7, 9, 10, 11).
+// Checks the shape and the reference data, not whether it may rest.
+Result<Order> order_from_json(const ReferenceData& ref, const Json& order);
+// The report a journal record stands for, as the engine made it when it appended the
+// record (kinds 5, 6, 7, 9, 10, 11, 12): so a report committed but never sent can be
+// sent after a restart. Rejects other kinds and malformed payloads.
+Result<Event> report_of_record(const ReferenceData& ref, const ledger::StoredRecord& r);
 
 // ---- Engine ---------------------------------------------------------------------
 
@@ -412,7 +427,6 @@ class Engine {
   // trades row; counts the fill toward the client's daily use.
   ledger::JournalRecord fill_record(const Order& o, Qty qty, Price px, const FillMoney& m, ExecId exec, QuoteId quote,
                                     TimeUs t, Json extra);
-  OrderView view(const Order& o) const;
   ExecReportEvent report(const Order& o, ExecId exec, ExecKind kind, TimeUs t) const;
   ledger::JournalRecord order_record(const Order& o, ledger::RecordKind kind, ExecId exec, TimeUs t,
                                      const std::string& cl_ord_id, Json* payload) const;

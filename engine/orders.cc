@@ -80,7 +80,7 @@ bool parse_local_date(const std::string& s, int64_t* days) {
 
 // ---- Views and records ------------------------------------------------------------
 
-OrderView Engine::view(const Order& o) const {
+OrderView order_view(const Order& o) {
   OrderView v;
   v.client = o.client;
   v.order_id = o.id;
@@ -102,7 +102,7 @@ OrderView Engine::view(const Order& o) const {
 
 ExecReportEvent Engine::report(const Order& o, ExecId exec, ExecKind kind, TimeUs t) const {
   ExecReportEvent e;
-  e.order = view(o);
+  e.order = order_view(o);
   e.exec_id = exec;
   e.kind = kind;
   e.ts = t;
@@ -741,6 +741,7 @@ Result<Ok> Engine::new_order(const NewOrderCmd& c, OrderId id, std::vector<Event
   index_order(placed);
   open_by_client_[placed.client.value].insert(placed.id.value);
   out->push_back(report(placed, exec, ExecKind::kNew, t));
+  std::get<ExecReportEvent>(out->back()).seq = journal_.last_seq();
 
   Qty planned(0);
   for (const PlannedFill& f : plan) planned = Qty(planned.value + f.qty.value);
@@ -863,6 +864,7 @@ void Engine::fill_desk(Order& o, Qty qty, Price px, QuoteId quote, std::vector<E
   e.notional = m.notional;
   e.fee = m.fee;
   e.quote_id = quote;
+  e.seq = journal_.last_seq();
   out->push_back(std::move(e));
   mark_positions_moved(inst);
 }
@@ -911,6 +913,7 @@ void Engine::fill_internal(Order& incoming, Order& resting, Qty qty, Price px, s
   OTC_ASSERT(pb.ok());
   Status ps = ledger_.post(std::move(ts), record(seller, buyer, exec_s, ms, exec_b));
   OTC_ASSERT(ps.ok());
+  const uint64_t seq_s = journal_.last_seq();  // the buyer's record is the one before
   for (const auto& [o, exec, m] : {std::tuple<const Order&, ExecId, const FillMoney&>{incoming, incoming.side == Side::kBuy ? exec_b : exec_s,
                                                                                        incoming.side == Side::kBuy ? mb : ms},
                                    std::tuple<const Order&, ExecId, const FillMoney&>{resting, resting.side == Side::kBuy ? exec_b : exec_s,
@@ -921,6 +924,7 @@ void Engine::fill_internal(Order& incoming, Order& resting, Qty qty, Price px, s
     e.notional = m.notional;
     e.fee = m.fee;
     e.internal = true;
+    e.seq = o.side == Side::kBuy ? seq_s - 1 : seq_s;
     out->push_back(std::move(e));
   }
   if (mb.notional != ms.notional) mark_positions_moved(inst);
@@ -986,6 +990,7 @@ void Engine::close_order(Order& o, RecordKind kind, ExecKind ek, const std::stri
   OTC_ASSERT(posted.ok());  // a release always fits
   ExecReportEvent e = report(o, exec, ek, t);
   e.text = text;
+  e.seq = journal_.last_seq();
   out->push_back(std::move(e));
   retire(o);
 }
@@ -1079,8 +1084,9 @@ void Engine::refuse_change(const ChangeRequest& c, const Order* o, Reject r, std
     j["price"] = c.price_text;
     j["qty"] = c.qty_text;
   }
+  if (ev.ord_status) j["ord_status"] = char_text(static_cast<char>(*ev.ord_status));
   rec.payload = canonical(j);
-  journal_.append(std::move(rec));
+  ev.seq = journal_.append(std::move(rec));
   out->push_back(std::move(ev));
 }
 
@@ -1173,6 +1179,7 @@ void Engine::on_replace_order(const ReplaceOrderCmd& c, std::vector<Event>* out)
   Status posted = ledger_.post(std::move(tr), std::move(rec));
   OTC_ASSERT(posted.ok());
   out->push_back(report(*o, exec, ExecKind::kReplaced, t));
+  std::get<ExecReportEvent>(out->back()).seq = journal_.last_seq();
   run_plan(*o, plan.value(), out);
   finish_incoming(*o, out);
 }
@@ -1274,6 +1281,54 @@ std::string Engine::check_invariants() const {
 
 // ---- Restart ------------------------------------------------------------------------
 
+Result<Order> order_from_json(const ReferenceData& ref, const Json& s) {
+  auto bad = [](const std::string& what) { return make_reject(RejectReason::kJournalHalted, what); };
+  if (!s.is_object()) return bad("order record without an order object");
+  try {
+    Order o;
+    o.id = OrderId(s.at("id").get<uint64_t>());
+    const ClientSpec* client = ref.find_client(s.at("client").get<std::string>());
+    const InstrumentSpec* inst = ref.find_instrument(s.at("instrument").get<std::string>());
+    if (client == nullptr || inst == nullptr) {
+      return bad("order " + format_order_id(o.id) + " of a client or instrument no longer configured");
+    }
+    o.client = client->id;
+    o.instrument = inst->id;
+    const std::string side = s.at("side").get<std::string>();
+    if (side != "buy" && side != "sell") return bad("order " + format_order_id(o.id) + ": side '" + side + "'");
+    o.side = side == "buy" ? Side::kBuy : Side::kSell;
+    const std::string ord_type = s.at("ord_type").get<std::string>();
+    const std::string tif = s.at("tif").get<std::string>();
+    const std::string status = s.at("status").get<std::string>();
+    if (ord_type.size() != 1 || tif.size() > 1 || status.size() != 1) return bad("order " + format_order_id(o.id));
+    o.ord_type = ord_type[0];
+    o.tif = tif.empty() ? 0 : tif[0];
+    o.status = static_cast<OrdStatus>(status[0]);
+    o.cl_ord_id = s.at("cl_ord_id").get<std::string>();
+    o.orig_cl_ord_id = s.at("orig_cl_ord_id").get<std::string>();
+    o.quote_id = QuoteId(s.at("quote_id").get<uint64_t>());
+    o.qty = Qty(s.at("qty").get<int64_t>());
+    o.cum = Qty(s.at("cum").get<int64_t>());
+    o.limit = Price(s.at("limit").get<int64_t>());
+    o.hold_px = Price(s.at("hold_px").get<int64_t>());
+    if (!parse_i128(s.at("cum_value").get<std::string>(), &o.cum_value)) return bad("order " + format_order_id(o.id));
+    o.cum_notional = Amount(s.at("cum_notional").get<int64_t>());
+    o.cum_fee = Amount(s.at("cum_fee").get<int64_t>());
+    o.held = Amount(s.at("held").get<int64_t>());
+    o.fee_cbps = s.at("fee_cbps").get<int64_t>();
+    o.expire = TimeUs(s.at("expire_us").get<int64_t>());
+    o.priority = s.at("priority").get<uint64_t>();
+    o.created = TimeUs(s.at("created_us").get<int64_t>());
+    if (o.qty.value <= 0 || o.cum.value < 0 || o.cum.value > o.qty.value || o.fee_cbps < 0) {
+      return bad("order " + format_order_id(o.id) + ": quantities or fee out of range");
+    }
+    return o;
+  } catch (const Json::exception& e) {
+    return bad(std::string("malformed order record: ") + e.what());
+  }
+}
+
+
 Result<Ok> Engine::restore_orders(const ledger::RecoveredState& state) {
   auto bad = [](const std::string& what) {
     return make_reject(RejectReason::kJournalHalted, "restore refused: " + what);
@@ -1283,40 +1338,11 @@ Result<Ok> Engine::restore_orders(const ledger::RecoveredState& state) {
     if (j.is_discarded() || !j.contains("order") || !j["order"].is_object()) return bad("unreadable order record");
     const Json& s = j["order"];
     try {
-      Order o;
-      o.id = OrderId(s.at("id").get<uint64_t>());
-      const ClientSpec* client = ref_.find_client(s.at("client").get<std::string>());
-      const InstrumentSpec* inst = ref_.find_instrument(s.at("instrument").get<std::string>());
-      if (client == nullptr || inst == nullptr) {
-        return bad("open order " + format_order_id(o.id) + " of a client or instrument no longer configured");
-      }
-      o.client = client->id;
-      o.instrument = inst->id;
-      o.side = s.at("side").get<std::string>() == "buy" ? Side::kBuy : Side::kSell;
-      const std::string ord_type = s.at("ord_type").get<std::string>();
-      const std::string tif = s.at("tif").get<std::string>();
-      const std::string status = s.at("status").get<std::string>();
-      if (ord_type.size() != 1 || tif.size() != 1 || status.size() != 1) return bad("order " + format_order_id(o.id));
-      o.ord_type = ord_type[0];
-      o.tif = tif[0];
-      o.status = static_cast<OrdStatus>(status[0]);
-      o.cl_ord_id = s.at("cl_ord_id").get<std::string>();
-      o.orig_cl_ord_id = s.at("orig_cl_ord_id").get<std::string>();
-      o.quote_id = QuoteId(s.at("quote_id").get<uint64_t>());
-      o.qty = Qty(s.at("qty").get<int64_t>());
-      o.cum = Qty(s.at("cum").get<int64_t>());
-      o.limit = Price(s.at("limit").get<int64_t>());
-      o.hold_px = Price(s.at("hold_px").get<int64_t>());
-      if (!parse_i128(s.at("cum_value").get<std::string>(), &o.cum_value)) return bad("order " + format_order_id(o.id));
-      o.cum_notional = Amount(s.at("cum_notional").get<int64_t>());
-      o.cum_fee = Amount(s.at("cum_fee").get<int64_t>());
-      o.held = Amount(s.at("held").get<int64_t>());
-      o.fee_cbps = s.at("fee_cbps").get<int64_t>();
-      if (o.fee_cbps < 0 || o.fee_cbps > kSpreadMaxCbps) return bad("order " + format_order_id(o.id) + " fee rate");
+      Result<Order> parsed = order_from_json(ref_, s);
+      if (!parsed.ok()) return bad(parsed.reject().detail);
+      Order o = std::move(parsed).value();
+      if (o.fee_cbps > kSpreadMaxCbps) return bad("order " + format_order_id(o.id) + " fee rate");
       const std::vector<std::string> earlier = s.at("cl_ord_ids").get<std::vector<std::string>>();
-      o.expire = TimeUs(s.at("expire_us").get<int64_t>());
-      o.priority = s.at("priority").get<uint64_t>();
-      o.created = TimeUs(s.at("created_us").get<int64_t>());
       if (!is_open(o.status) || o.ord_type != '2' || !tif_rests(o.tif) || o.cum.value >= o.qty.value ||
           o.limit.value <= 0) {
         return bad("order " + format_order_id(o.id) + " is marked open but cannot rest");

@@ -117,12 +117,18 @@ void Runner::run() {
       feed_prices(clock_.now(), &events);  // resting orders the new prices reach fill
       next_feed = steady_now + feed_every;
     }
-    if (steady_now >= next_timer) {
+    const bool timer = steady_now >= next_timer;
+    if (timer) {
       engine_.handle(TimerCmd{}, &events);  // expiry sweep; market data that moved
       next_timer = steady_now + timer_every;
     }
     process(batch, events);
     batch.clear();
+    if (timer && !journal_.halted()) {
+      // Records committed in a quiet spell still get signed within the checkpoint interval.
+      Status s = journal_.checkpoint_if_due(clock_.now(), false);
+      if (!s.ok()) halt(s.reject().detail);
+    }
     if (stopping) {
       std::lock_guard<std::mutex> lock(mu_);
       if (queue_.empty()) return;
@@ -130,17 +136,38 @@ void Runner::run() {
   }
 }
 
+void Runner::halt(const std::string& why) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    halt_reason_ = why;
+  }
+  halted_.store(true, std::memory_order_release);
+  std::fprintf(stderr, "otcgw: JOURNAL HALTED, refusing new business: %s\n", why.c_str());
+}
+
 void Runner::process(std::vector<Command>& batch, std::vector<Event>& events) {
   for (const Command& c : batch) engine_.handle(c, &events);
+  // Quotes (and quote rejects, and prices) go out before the commit: answering them does
+  // not wait for the fsync. An order on a quote comes in a later batch, so it executes
+  // only a quote whose record committed first (or the journal halted and it is refused).
+  // Everything else waits for the commit.
+  early_.clear();
+  size_t kept = 0;
+  for (Event& e : events) {
+    if (std::holds_alternative<QuotedEvent>(e) || std::holds_alternative<QuoteRejectedEvent>(e) ||
+        std::holds_alternative<MarketDataEvent>(e)) {
+      early_.push_back(std::move(e));
+    } else {
+      if (&events[kept] != &e) events[kept] = std::move(e);
+      ++kept;
+    }
+  }
+  events.resize(kept);
+  if (!early_.empty()) sink_.deliver(early_);
   if (journal_.pending() > 0 && !journal_.halted()) {
     Status s = journal_.commit();
     if (!s.ok()) {
-      {
-        std::lock_guard<std::mutex> lock(mu_);
-        halt_reason_ = s.reject().detail;
-      }
-      halted_.store(true, std::memory_order_release);
-      std::fprintf(stderr, "otcgw: JOURNAL HALTED, refusing new business: %s\n", s.reject().detail.c_str());
+      halt(s.reject().detail);
       rewrite_as_halted(events);
     }
   }
@@ -152,12 +179,7 @@ void Runner::rewrite_as_halted(std::vector<Event>& events) const {
   std::vector<Event> out;
   out.reserve(events.size());
   for (Event& e : events) {
-    if (auto* q = std::get_if<QuotedEvent>(&e)) {
-      const InstrumentSpec& inst = ref_.instrument(q->instrument);
-      const char side = q->side ? (*q->side == Side::kBuy ? '1' : '2') : 0;
-      out.push_back(QuoteRejectedEvent{q->client, q->quote_req_id, inst.symbol, side, format_qty(ref_, inst, q->qty),
-                                       halted, q->ts});
-    } else if (auto* x = std::get_if<ExecReportEvent>(&e)) {
+    if (auto* x = std::get_if<ExecReportEvent>(&e)) {
       // Its OrderID/ExecIDs never became durable: they must not be told to anyone. The
       // request that caused it gets one answer; fills, and cancels the engine made on
       // its own (IOC remainder, expiry, price moves), vanish: they never happened.

@@ -6,11 +6,17 @@
 // batch, and only then hands the batch's events to the sink. So no answer derived from
 // a record leaves before that record is durable, and throughput grows with load.
 //
-// If a commit fails the journal halts; the batch's quotes, which never became durable,
-// are answered as kJournalHalted quote rejects, and its orders (accepted, filled or
-// rejected: their OrderIDs/ExecIDs were never made durable) as OrderNotTaken, and its
-// QuoteCancels as answered with nothing canceled (kJournalHalted); so is every later
-// request. The reason is logged and kept (halt_reason()).
+// Quotes, quote rejects and price snapshots are the exception: they are delivered
+// before the commit (the issue allows quotes to be answered before their record is
+// durable), so an RFQ does not wait for the fsync. An order on a quote always arrives
+// in a later batch, after that quote's commit.
+//
+// If a commit fails the journal halts; the batch's orders (accepted, filled or
+// rejected: their OrderIDs/ExecIDs were never made durable) are answered as
+// OrderNotTaken, and its QuoteCancels as answered with nothing canceled
+// (kJournalHalted); so is every later request. A quote of that batch was already sent
+// but can never be executed (every later order is refused). The reason is logged and
+// kept (halt_reason()). A failed checkpoint halts the same way.
 #pragma once
 
 #include <atomic>
@@ -73,6 +79,7 @@ class Runner {
   // then delivers everything.
   void process(std::vector<Command>& batch, std::vector<Event>& events);
   void rewrite_as_halted(std::vector<Event>& events) const;
+  void halt(const std::string& why);
 
   const ReferenceData& ref_;
   Engine& engine_;
@@ -89,6 +96,7 @@ class Runner {
   std::thread thread_;
   std::atomic<bool> halted_{false};
   std::string halt_reason_;  // guarded by mu_
+  std::vector<Event> early_;  // run thread only: what process() delivers before the commit
 };
 
 }  // namespace otc::engine

@@ -178,6 +178,13 @@ struct ExecReportOut {
   int ord_rej_reason = -1;  // OrdRejReason(103), -1 when not a reject
   std::string text;
   std::string transact_time;
+  // Fills only: GrossTradeAmt(381) and Commission(12) with CommType(13)=3 (absolute) in
+  // CommCurrency(479), the quote asset: exactly what the ledger moved.
+  std::string gross_trade_amt;
+  std::string commission;
+  std::string comm_currency;
+  uint64_t journal_seq = 0;   // the record it reports (delivery tracking); 0 = not journaled
+  bool poss_resend = false;   // PossResend(97)=Y: committed before a restart, may have been sent
 };
 
 // OrderCancelReject(9): a refused cancel or replace.
@@ -190,6 +197,16 @@ struct CancelRejectOut {
   char response_to = '1';    // CxlRejResponseTo(434): '1' cancel, '2' replace
   int cxl_rej_reason = 99;   // CxlRejReason(102)
   std::string text;          // "<our code> <name>: detail"
+  uint64_t journal_seq = 0;
+  bool poss_resend = false;
+};
+
+// A report read back from the journal: an ExecutionReport or an OrderCancelReject.
+struct StoredReportOut {
+  uint64_t journal_seq = 0;
+  bool cancel_reject = false;
+  ExecReportOut exec_report;
+  CancelRejectOut cancel;
 };
 
 // BusinessMessageReject(j) for a request the engine could not take (journal halted).
@@ -242,8 +259,7 @@ class Core {
   // The client's session ended (logout or drop): its streaming subscriptions end, and its
   // resting orders are canceled when it is configured cancel-on-disconnect. Never lost to
   // a full queue (only refused while the engine stops). The ExecutionReports that follow
-  // go to a session that is no longer logged on: QuickFIX stores them for resend
-  // (FixApp::send_to).
+  // wait in the journal until the client logs on again (FixApp::onLogon).
   virtual void session_ended(const std::string& client_code) = 0;
 
   virtual const std::vector<SessionEntry>& sessions() const = 0;
@@ -256,6 +272,15 @@ class Core {
   virtual std::string fix_settings_path() const = 0;
   virtual std::string state_dir() const = 0;
   virtual std::string journal_path() const = 0;
+  // The reports to `client_code` committed after journal record `after_seq`, in order, at
+  // most `max` (ExecutionReports and OrderCancelRejects; delivery after a crash or while
+  // logged out). Any thread. False with *error if the journal cannot be read.
+  virtual bool committed_reports(const std::string& client_code, uint64_t after_seq, size_t max,
+                                 std::vector<StoredReportOut>* out, std::string* error) const = 0;
+  // The last journal record at start-up: reports up to it were committed by an earlier run.
+  virtual uint64_t recovered_seq() const = 0;
+  // The audit public key (hex) that signs checkpoints.
+  virtual std::string audit_public_key() const = 0;
   // Lines for the start-up banner (demo sessions with their passwords when loaded).
   virtual std::vector<std::string> banner() const = 0;
 };

@@ -387,12 +387,19 @@ void load(const std::string& path, GatewayConfig* c) {
 
   check_keys(root, {"gateway", "engine", "assets", "instruments", "tiers", "clients"}, "");
   const toml::table& gw = table_at(root, "gateway", "");
-  check_keys(gw, {"listen_address", "listen_port", "fix_settings", "state_dir", "journal"}, "gateway");
+  check_keys(gw, {"listen_address", "listen_port", "fix_settings", "state_dir", "journal", "audit_key",
+                  "checkpoint_every_records", "checkpoint_every_seconds"},
+             "gateway");
   c->listen_address = str_or(gw, "listen_address", "gateway", "127.0.0.1");
   c->listen_port = static_cast<int>(integer(gw, "listen_port", "gateway", 0, 65535));
   c->fix_settings_path = resolve(dir, str(gw, "fix_settings", "gateway"));
   c->state_dir = resolve(dir, str(gw, "state_dir", "gateway"));
   c->journal_path = resolve(fs::path(c->state_dir), str(gw, "journal", "gateway"));
+  c->audit_key = str_or(gw, "audit_key", "gateway", "audit.key");
+  if (c->audit_key.empty()) fail("gateway.audit_key", "must name a file");
+  c->checkpoint_every_records =
+      static_cast<uint64_t>(integer_or(gw, "checkpoint_every_records", "gateway", 1000, 1, 10000000));
+  c->checkpoint_every_seconds = integer_or(gw, "checkpoint_every_seconds", "gateway", 5, 1, 86400);
 
   const toml::table& en = table_at(root, "engine", "");
   check_keys(en, {"queue_capacity", "batch_max", "feed_seed", "feed_interval_ms", "timer_interval_ms", "price_age_max_ms",

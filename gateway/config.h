@@ -35,6 +35,11 @@ struct GatewayConfig {
   std::string fix_settings_path;  // absolute
   std::string state_dir;          // absolute; journal, FIX store and logs live here
   std::string journal_path;       // absolute
+  std::string audit_key;          // the audit key file as configured; relative = in state_dir
+  std::string audit_key_path;     // resolved at start-up (create_core), after --state-dir
+  std::string audit_public_key_path;  // beside it, extension .pub
+  uint64_t checkpoint_every_records = 1000;
+  int64_t checkpoint_every_seconds = 5;
   uint64_t feed_seed = 1;
   engine::ReferenceData ref;
   engine::RunnerConfig runner;

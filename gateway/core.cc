@@ -1,5 +1,6 @@
 // gateway/core.cc: the C++20 side of the gateway (see bridge.h): wires config, journal,
 // ledger, engine and runner together, and turns engine events into FIX-ready values.
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <unordered_map>
@@ -14,6 +15,7 @@
 #include "gateway/config.h"
 #include "gateway/fix_codes.h"
 #include "ledger/ledger.h"
+#include "ledger/chain.h"
 #include "ledger/sqlite_journal.h"
 
 namespace otc::gw {
@@ -41,6 +43,8 @@ class CoreImpl final : public Core, public EventSink {
   ~CoreImpl() override { runner_.stop(); }
 
   bool recover(std::string* error);
+  void journal_credit_lines(const ledger::RecoveredState& state);
+  bool audit_key_created() const { return key_created_; }
   void set_demo(std::vector<DemoCredential> demo) { demo_ = std::move(demo); }
 
   void start() override {
@@ -54,7 +58,12 @@ class CoreImpl final : public Core, public EventSink {
     }
     runner_.start();
   }
-  void stop() override { runner_.stop(); }
+  void stop() override {
+    runner_.stop();
+    // The engine thread is gone: sign what the last commits left unsigned.
+    Status s = journal_->checkpoint_if_due(clock_.now(), true);
+    if (!s.ok()) std::fprintf(stderr, "otcgw: final checkpoint failed: %s\n", s.reject().detail.c_str());
+  }
   void set_outbound(Outbound* out) override { out_ = out; }
 
   bool submit_quote_request(const QuoteRequestMsg& m, std::string* why) override {
@@ -184,6 +193,10 @@ class CoreImpl final : public Core, public EventSink {
   std::string fix_settings_path() const override { return cfg_.fix_settings_path; }
   std::string state_dir() const override { return cfg_.state_dir; }
   std::string journal_path() const override { return cfg_.journal_path; }
+  bool committed_reports(const std::string& client_code, uint64_t after_seq, size_t max,
+                         std::vector<StoredReportOut>* out, std::string* error) const override;
+  uint64_t recovered_seq() const override { return recovered_seq_; }
+  std::string audit_public_key() const override { return audit_key_ ? audit_key_->public_hex() : std::string(); }
 
   std::vector<std::string> banner() const override {
     std::vector<std::string> lines;
@@ -222,9 +235,10 @@ class CoreImpl final : public Core, public EventSink {
     return true;
   }
 
-  void send_exec_report(const ExecReportEvent& x);
-  void send_order_rejected(const OrderRejectedEvent& j);
-  void send_cancel_rejected(const CancelRejectedEvent& c);
+  // FIX-ready reports; pure functions of the event and the reference data (any thread).
+  ExecReportOut exec_report_out(const ExecReportEvent& x) const;
+  ExecReportOut order_rejected_out(const OrderRejectedEvent& j) const;
+  CancelRejectOut cancel_rejected_out(const CancelRejectedEvent& c) const;
 
   std::string qty_text(InstrumentId i, Qty q) const { return format_qty(cfg_.ref, cfg_.ref.instrument(i), q); }
   std::string px_text(InstrumentId i, Price p) const { return format_price(cfg_.ref.instrument(i), p); }
@@ -241,9 +255,53 @@ class CoreImpl final : public Core, public EventSink {
   std::vector<SessionEntry> sessions_;
   std::unordered_map<std::string, size_t> by_comp_id_;
   std::vector<DemoCredential> demo_;
+  std::unique_ptr<Ed25519Key> audit_key_;
+  bool key_created_ = false;
+  uint64_t recovered_seq_ = 0;
 };
 
+// A credit line that differs from the last one journaled (none = 0) is journaled, before
+// any posting may use it: the verifier (otcctl verify) checks balances against the
+// journal alone.
+void CoreImpl::journal_credit_lines(const ledger::RecoveredState& state) {
+  for (const ClientSpec& client : cfg_.ref.clients) {
+    for (const AssetSpec& asset : cfg_.ref.assets) {
+      const Amount line = ledger_.credit_line(client.code, asset.code);
+      int64_t journaled = 0;
+      for (const auto& [key, amount] : state.credit_lines) {
+        if (key.first == client.code && key.second == asset.code) journaled = amount;
+      }
+      if (line.value == journaled) continue;
+      ledger::JournalRecord rec;
+      rec.kind = ledger::RecordKind::kCreditLine;
+      rec.ts = clock_.now();
+      rec.client = client.code;
+      rec.payload = "{\"amount\":" + std::to_string(line.value) + ",\"asset\":\"" + asset.code + "\",\"client\":\"" +
+                    client.code + "\"}";
+      journal_->append(std::move(rec));
+    }
+  }
+}
+
 bool CoreImpl::recover(std::string* error) {
+  Result<Ed25519Key> key = Ed25519Key::load_or_create(cfg_.audit_key_path, cfg_.audit_public_key_path, &key_created_);
+  if (!key.ok()) {
+    *error = key.reject().detail;
+    return false;
+  }
+  audit_key_ = std::make_unique<Ed25519Key>(std::move(key).value());
+  ledger::CheckpointPolicy policy;
+  policy.every_records = cfg_.checkpoint_every_records;
+  policy.every_us = cfg_.checkpoint_every_seconds * 1000000;
+  policy.key = audit_key_.get();
+  policy.balances = [this](ledger::BalancesDigest* d) {
+    std::vector<ledger::Account> accounts = ledger_.accounts();
+    std::sort(accounts.begin(), accounts.end(),
+              [](const ledger::Account& a, const ledger::Account& b) { return a.id < b.id; });
+    for (const ledger::Account& a : accounts) d->add(a.id.value, ledger_.balance(a.id).value);
+  };
+  journal_->set_checkpoints(std::move(policy));
+
   ledger::RecoveredState state;
   Status s = journal_->load(&state);
   if (!s.ok()) {
@@ -271,11 +329,13 @@ bool CoreImpl::recover(std::string* error) {
     *error = "journal " + cfg_.journal_path + ": " + s.reject().detail;
     return false;
   }
+  journal_credit_lines(state);
   s = engine_.start(state);
   if (!s.ok()) {
     *error = s.reject().detail;
     return false;
   }
+  recovered_seq_ = state.last_seq;
   if (state.last_seq == 0) {
     // A new book: fund the demo clients from the external account.
     for (const DemoBalance& b : cfg_.demo_balances) {
@@ -366,11 +426,11 @@ void CoreImpl::deliver(const std::vector<Event>& events) {
       o.text = reject_text(r->reject.reason, r->reject.detail);
       out_->send_quote_reject(o);
     } else if (const auto* er = std::get_if<ExecReportEvent>(&e)) {
-      send_exec_report(*er);
+      out_->send_exec_report(exec_report_out(*er));
     } else if (const auto* j = std::get_if<OrderRejectedEvent>(&e)) {
-      send_order_rejected(*j);
+      out_->send_exec_report(order_rejected_out(*j));
     } else if (const auto* cr = std::get_if<CancelRejectedEvent>(&e)) {
-      send_cancel_rejected(*cr);
+      out_->send_cancel_reject(cancel_rejected_out(*cr));
     } else if (const auto* n = std::get_if<OrderNotTakenEvent>(&e)) {
       BusinessRejectOut o;
       o.client_code = client_code(n->client);
@@ -384,7 +444,7 @@ void CoreImpl::deliver(const std::vector<Event>& events) {
 }
 
 // One ExecutionReport per state change of an accepted order, or a status answer (H).
-void CoreImpl::send_exec_report(const ExecReportEvent& x) {
+ExecReportOut CoreImpl::exec_report_out(const ExecReportEvent& x) const {
   const OrderView& v = x.order;
   ExecReportOut o;
   o.client_code = client_code(v.client);
@@ -403,20 +463,25 @@ void CoreImpl::send_exec_report(const ExecReportEvent& x) {
   o.tif = v.tif;
   if (v.expire) o.expire_time = format_fix_timestamp_ms(*v.expire);
   if (x.kind == ExecKind::kTrade) {
+    const AssetSpec& quote = cfg_.ref.asset(cfg_.ref.instrument(v.instrument).quote);
     o.last_qty = qty_text(v.instrument, x.last_qty);
     o.last_px = px_text(v.instrument, x.last_px);
+    o.gross_trade_amt = format_decimal(x.notional.value, quote.decimals);
+    o.commission = format_decimal(x.fee.value, quote.decimals);
+    o.comm_currency = quote.code;
   }
   o.cum_qty = qty_text(v.instrument, v.cum_qty);
   o.leaves_qty = qty_text(v.instrument, v.leaves_qty);
   o.avg_px = v.cum_qty.value == 0 ? std::string("0") : px_text(v.instrument, v.avg_px);
   o.text = x.text;
   o.transact_time = format_fix_timestamp_ms(x.ts);
-  out_->send_exec_report(o);
+  o.journal_seq = x.seq;
+  return o;
 }
 
 // An order refused before acceptance (150=8), or the status answer about an order we do
 // not know (150=I, 39=8, 103=5).
-void CoreImpl::send_order_rejected(const OrderRejectedEvent& j) {
+ExecReportOut CoreImpl::order_rejected_out(const OrderRejectedEvent& j) const {
   ExecReportOut o;
   o.client_code = client_code(j.client);
   o.order_id = j.order_id.value == 0 ? std::string("NONE") : format_order_id(j.order_id);
@@ -435,10 +500,11 @@ void CoreImpl::send_order_rejected(const OrderRejectedEvent& j) {
   o.ord_rej_reason = ord_rej_reason(j.reject.reason);
   o.text = reject_text(j.reject.reason, j.reject.detail);
   o.transact_time = format_fix_timestamp_ms(j.ts);
-  out_->send_exec_report(o);
+  o.journal_seq = j.seq;
+  return o;
 }
 
-void CoreImpl::send_cancel_rejected(const CancelRejectedEvent& c) {
+CancelRejectOut CoreImpl::cancel_rejected_out(const CancelRejectedEvent& c) const {
   CancelRejectOut o;
   o.client_code = client_code(c.client);
   o.order_id = c.order_id ? format_order_id(*c.order_id) : std::string("NONE");
@@ -448,7 +514,43 @@ void CoreImpl::send_cancel_rejected(const CancelRejectedEvent& c) {
   o.response_to = c.response_to;
   o.cxl_rej_reason = cxl_rej_reason(c.reject.reason);
   o.text = reject_text(c.reject.reason, c.reject.detail);
-  out_->send_cancel_reject(o);
+  o.journal_seq = c.seq;
+  return o;
+}
+
+bool CoreImpl::committed_reports(const std::string& client_code, uint64_t after_seq, size_t max,
+                                 std::vector<StoredReportOut>* out, std::string* error) const {
+  out->clear();
+  auto reader = ledger::SqliteReportReader::open(cfg_.journal_path);
+  if (!reader.ok()) {
+    *error = reader.reject().detail;
+    return false;
+  }
+  std::vector<ledger::StoredRecord> records;
+  Status s = reader.value()->reports_after(client_code, after_seq, max, &records);
+  if (!s.ok()) {
+    *error = s.reject().detail;
+    return false;
+  }
+  for (const ledger::StoredRecord& r : records) {
+    Result<Event> e = report_of_record(cfg_.ref, r);
+    if (!e.ok()) {
+      *error = e.reject().detail;
+      return false;
+    }
+    StoredReportOut o;
+    o.journal_seq = r.seq;
+    if (const auto* x = std::get_if<ExecReportEvent>(&e.value())) {
+      o.exec_report = exec_report_out(*x);
+    } else if (const auto* j = std::get_if<OrderRejectedEvent>(&e.value())) {
+      o.exec_report = order_rejected_out(*j);
+    } else {
+      o.cancel_reject = true;
+      o.cancel = cancel_rejected_out(std::get<CancelRejectedEvent>(e.value()));
+    }
+    out->push_back(std::move(o));
+  }
+  return true;
 }
 
 }  // namespace
@@ -460,6 +562,12 @@ std::unique_ptr<Core> create_core(const Options& options, std::string* error) {
     const auto journal_name = std::filesystem::path(cfg.journal_path).filename();
     cfg.state_dir = std::filesystem::absolute(options.state_dir).lexically_normal().string();
     cfg.journal_path = (std::filesystem::path(cfg.state_dir) / journal_name).string();
+  }
+  {
+    std::filesystem::path key(cfg.audit_key);
+    if (key.is_relative()) key = std::filesystem::path(cfg.state_dir) / key;
+    cfg.audit_key_path = key.lexically_normal().string();
+    cfg.audit_public_key_path = key.replace_extension(".pub").lexically_normal().string();
   }
   if (!options.listen_address.empty()) cfg.listen_address = options.listen_address;
   if (options.listen_port >= 0) cfg.listen_port = options.listen_port;

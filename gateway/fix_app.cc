@@ -77,6 +77,11 @@ enum Tag : int {
   kUsername = 553,
   kPassword = 554,
   kQuoteRequestRejectReason = 658,
+  kCommission = 12,
+  kCommType = 13,
+  kPossResend = 97,
+  kGrossTradeAmt = 381,
+  kCommCurrency = 479,
   kMaxSlippageBps = 20001,  // ours (fix-specs/FIX44.xml): market orders' slippage tolerance
 };
 
@@ -143,89 +148,120 @@ const std::string* FixApp::client_of(const FIX::SessionID& id) const {
 }
 
 namespace {
-thread_local bool t_replaying = false;  // onLogon is sending held reports on this thread
+thread_local bool t_catching_up = false;  // onLogon is sending reports from the journal on this thread
+thread_local uint64_t t_report_seq = 0;   // the journal record of the report being sent (0: none)
+constexpr size_t kCatchUpBatch = 1000;
 }  // namespace
 
-void FixApp::logon_arriving(const FIX::SessionID& id, bool reset_seq_num) {
+bool FixApp::open_delivery_marks(const std::string& path, uint64_t journal_last_seq,
+                                 const DeliveryMarks::StoreProbe& probe, std::string* error) {
+  if (!marks_.open(path, journal_last_seq, probe, error)) return false;
+  if (marks_.started_fresh() && journal_last_seq > 0) {
+    log_line("no delivery marks at " + path + ": reports up to journal record " + std::to_string(journal_last_seq) +
+             " count as delivered");
+  }
+  return true;
+}
+
+void FixApp::logon_arriving(const FIX::SessionID& id, bool) {
   const std::string* client = client_of(id);
   if (client == nullptr) return;
-  std::lock_guard<std::mutex> lock(offline_mu_);
-  reset_at_logon_[*client] = reset_seq_num;
-  if (reset_seq_num) replay_pending_[*client] = true;
+  std::lock_guard<std::mutex> lock(delivery_mu_);
+  delivery_[*client].live = false;  // until onLogon has caught up
 }
 
 void FixApp::onLogon(const FIX::SessionID& id) {
   log_line("logon " + id.toString());
   const std::string* client = client_of(id);
   if (client == nullptr) return;
+  catch_up(*client);
+}
+
+// Reads the client's committed reports after its mark and sends them, in journal order,
+// until a read finds nothing new and no live report was held back meanwhile; then the
+// engine thread's reports flow live. Runs on the session thread inside onLogon, so the
+// client's own requests wait until it is done.
+void FixApp::catch_up(const std::string& client) {
   size_t sent = 0;
+  size_t rounds = 0;
   for (;;) {
-    std::vector<Held> batch;
     {
-      std::lock_guard<std::mutex> lock(offline_mu_);
-      auto it = offline_.find(*client);
-      if (it != offline_.end()) {
-        // With a reset the store is gone: everything kept is sent now, once. Without one
-        // the client's ResendRequest fetches the stored ones; only those never stored
-        // (held back during a Logon that then failed) are sent now.
-        const bool reset = reset_at_logon_[*client];
-        for (Held& h : it->second) {
-          if (reset || !h.stored) batch.push_back(std::move(h));
-        }
-        offline_.erase(it);
-      }
-      if (batch.empty()) {
-        // Nothing more: from now on messages go out live (and are stored) as usual.
-        replay_pending_[*client] = false;
-        break;
-      }
+      std::lock_guard<std::mutex> lock(delivery_mu_);
+      delivery_[client].missed = false;
     }
-    t_replaying = true;
-    for (Held& h : batch) {
-      h.message.getHeader().removeField(kMsgSeqNum);
-      try {
-        FIX::Session::sendToTarget(h.message, id);
-        ++sent;
-      } catch (const FIX::Exception& e) {
-        log_line("ERROR: could not send a held report to " + *client + ": " + e.what());
-      }
+    std::vector<StoredReportOut> reports;
+    std::string error;
+    if (!core_.committed_reports(client, marks_.mark(client), kCatchUpBatch, &reports, &error)) {
+      // Not fatal for the session: what is unsent stays in the journal for the next logon.
+      log_line("ERROR: cannot read reports for " + client + " from the journal: " + error);
+      std::lock_guard<std::mutex> lock(delivery_mu_);
+      delivery_[client].live = true;
+      break;
     }
-    t_replaying = false;
+    t_catching_up = true;
+    for (StoredReportOut& r : reports) {
+      // Committed by an earlier run: the crash may have come after the send.
+      const bool earlier_run = r.journal_seq <= core_.recovered_seq();
+      if (r.cancel_reject) {
+        r.cancel.poss_resend = earlier_run;
+        send_cancel_reject(r.cancel);
+      } else {
+        r.exec_report.poss_resend = earlier_run;
+        send_exec_report(r.exec_report);
+      }
+      ++sent;
+    }
+    t_catching_up = false;
+    ++rounds;
+    if (reports.size() == kCatchUpBatch) continue;
+    std::lock_guard<std::mutex> lock(delivery_mu_);
+    Delivery& d = delivery_[client];
+    if (d.missed) continue;
+    d.live = true;
+    break;
   }
-  if (sent > 0) log_line("sent " + std::to_string(sent) + " reports held while " + *client + " was logged out");
+  if (sent > 0) {
+    log_line("sent " + std::to_string(sent) + " committed reports " + client + " had not been sent (" +
+             std::to_string(rounds) + " journal reads)");
+  }
 }
 
 void FixApp::toApp(FIX::Message& m, const FIX::SessionID& id) throw(FIX::DoNotSend) {
   const FIX::Header& h = m.getHeader();
   const bool resend = h.isSetField(kPossDupFlag) && h.getField(kPossDupFlag) == "Y";
   if (resend && h.getField(kMsgType) == "W") throw FIX::DoNotSend();
-  if (resend || t_replaying || h.getField(kMsgType) == "W") return;
+  // QuickFIX resending what it stored, or not a report: as QuickFIX decides.
+  if (resend || t_report_seq == 0) return;
   const std::string* client = client_of(id);
   if (client == nullptr) return;
-  std::lock_guard<std::mutex> lock(offline_mu_);
-  std::vector<Held>& held = offline_[*client];
-  const bool pending = replay_pending_[*client];
-  // Called by Session::sendRaw under the session's lock, just before it stores the
-  // message and sends it only if logged on: so "not logged on" here means "stored, not sent".
+  // Called by Session::sendRaw under the session's lock, after the header got its
+  // MsgSeqNum and before the message is stored and sent (only if logged on).
   FIX::Session* s = FIX::Session::lookupSession(id);
-  const bool offline = s == nullptr || !s->isLoggedOn();
-  if (!pending && !offline) {
-    if (held.empty()) offline_.erase(*client);
-    return;
+  if (s == nullptr || !s->isLoggedOn()) throw FIX::DoNotSend();  // the journal has it: sent at the next logon
+  std::lock_guard<std::mutex> lock(delivery_mu_);
+  Delivery& d = delivery_[*client];
+  if (!d.live && !t_catching_up) {
+    d.missed = true;  // catch_up reads it from the journal, in order
+    throw FIX::DoNotSend();
   }
-  if (held.size() >= kOfflineMessagesMax) {
-    log_line("ERROR: more than " + std::to_string(kOfflineMessagesMax) + " reports held for " + *client +
-             (pending ? "; this one is dropped (it is in the journal)" : "; this one only by ResendRequest"));
-    if (pending) throw FIX::DoNotSend();
-    return;
+  if (t_report_seq <= marks_.mark(*client)) throw FIX::DoNotSend();  // catch_up sent it already
+  const std::string created = FIX::UtcTimeStampConvertor::convert(s->getStore()->getCreationTime(), 0);
+  std::string error;
+  if (!marks_.record(*client, t_report_seq, FIX::IntConvertor::convert(h.getField(kMsgSeqNum)), created, &error)) {
+    // Sent all the same; after a crash it might be sent twice (PossResend=Y then).
+    log_line("ERROR: " + error);
   }
-  held.push_back(Held{m, !pending});
-  if (pending) throw FIX::DoNotSend();  // sent by onLogon after the older ones
 }
 
 void FixApp::onLogout(const FIX::SessionID& id) {
   log_line("logout " + id.toString());
-  if (const std::string* client = client_of(id)) core_.session_ended(*client);
+  const std::string* client = client_of(id);
+  if (client == nullptr) return;
+  {
+    std::lock_guard<std::mutex> lock(delivery_mu_);
+    delivery_[*client].live = false;
+  }
+  core_.session_ended(*client);
 }
 
 void FixApp::fromAdmin(const FIX::Message& m, const FIX::SessionID& id) throw(FIX::FieldNotFound,
@@ -402,22 +438,17 @@ void FixApp::reply_business_reject(const FIX::Message& ref, const FIX::SessionID
   }
 }
 
-void FixApp::send_to(FIX::Message& m, const std::string& client_code) {
+void FixApp::send_to(FIX::Message& m, const std::string& client_code, uint64_t report_seq) {
   auto it = session_of_client_.find(client_code);
   if (it == session_of_client_.end()) {
     log_line("no session for client " + client_code + ": message dropped (config mismatch)");
     return;
   }
   try {
-    // Sent whether or not the client is logged on. QuickFIX 1.15.1 (Session::sendRaw)
-    // persists an application message before it checks isLoggedOn(): when the client is
-    // not logged on (e.g. the cancel-on-disconnect ExecutionReports produced after its
-    // session ended) the message is stored under the next sequence number, and the client
-    // gets it by ResendRequest after its next Logon (fix-specs/README.md section 2 shows
-    // such a resend). sendRaw drops a message unstored only when the session would reset
-    // at its next Logon anyway (shouldSendReset: ResetOnLogon/Logout/Disconnect=Y with
-    // both sequence numbers at 1), which our settings (all N) rule out; its boolean result
-    // says nothing more, so it is not checked.
+    // A report for a session that is not logged on (or still catching up) is not stored:
+    // toApp refuses it and onLogon sends it from the journal later. Other messages are
+    // sent or stored as QuickFIX decides.
+    t_report_seq = report_seq;
     FIX::Session::sendToTarget(m, it->second);
   } catch (const FIX::SessionNotFound&) {
     log_line("session not found for client " + client_code);
@@ -426,6 +457,7 @@ void FixApp::send_to(FIX::Message& m, const std::string& client_code) {
     // journal; the client is not told now. Logged loudly, never fatal for other clients.
     log_line("ERROR: could not send to " + client_code + ": " + e.what());
   }
+  t_report_seq = 0;
 }
 
 void FixApp::send_business_reject(const BusinessRejectOut& b) {
@@ -526,8 +558,15 @@ void FixApp::send_exec_report(const ExecReportOut& e) {
   m.setField(kAvgPx, e.avg_px);
   if (e.ord_rej_reason >= 0) m.setField(kOrdRejReason, std::to_string(e.ord_rej_reason));
   set_if(m, kText, e.text);
+  if (!e.gross_trade_amt.empty()) {
+    m.setField(kGrossTradeAmt, e.gross_trade_amt);
+    m.setField(kCommission, e.commission);
+    m.setField(kCommType, "3");  // absolute
+    m.setField(kCommCurrency, e.comm_currency);
+  }
   m.setField(kTransactTime, e.transact_time);
-  send_to(m, e.client_code);
+  if (e.poss_resend) m.getHeader().setField(kPossResend, "Y");
+  send_to(m, e.client_code, e.journal_seq);
 }
 
 void FixApp::send_cancel_reject(const CancelRejectOut& r) {
@@ -541,7 +580,8 @@ void FixApp::send_cancel_reject(const CancelRejectOut& r) {
   m.setField(kCxlRejResponseTo, std::string(1, r.response_to));
   m.setField(kCxlRejReason, std::to_string(r.cxl_rej_reason));
   set_if(m, kText, r.text);
-  send_to(m, r.client_code);
+  if (r.poss_resend) m.getHeader().setField(kPossResend, "Y");
+  send_to(m, r.client_code, r.journal_seq);
 }
 
 }  // namespace gw

@@ -19,6 +19,7 @@
 #include <string>
 
 #include "gateway/bridge.h"
+#include "gateway/delivery_marks.h"
 
 namespace otc {
 namespace gw {
@@ -34,14 +35,15 @@ class FixApp : public FIX::Application, public Outbound {
   void toAdmin(FIX::Message&, const FIX::SessionID&) override {}
   // Old prices are never resent: a W asked for again in a resend becomes a gap fill.
   // Everything else (ExecutionReports, OrderCancelRejects, ...) is resent as stored.
-  // A message stored while its session is logged out (e.g. cancel-on-disconnect
-  // reports) is also kept aside, for a client that logs on again with
-  // ResetSeqNumFlag=Y: the reset discards the store, so onLogon sends it afresh. From
-  // the moment such a Logon arrives (logon_arriving) until onLogon has sent what was
-  // kept, new messages are held back (not stored, DoNotSend) and sent after them, in order.
+  // Reports (ExecutionReports, OrderCancelRejects: each one journal record) reach the
+  // store only while the session is logged on and caught up; otherwise they stay in the
+  // journal and onLogon sends them, in order, exactly once (delivery_marks.h).
   void toApp(FIX::Message& m, const FIX::SessionID& id) throw(FIX::DoNotSend) override;
   // A Logon that passed the credential check is about to reach its Session.
   void logon_arriving(const FIX::SessionID& id, bool reset_seq_num);
+  // Where each client's delivered reports are remembered; before the acceptor starts.
+  bool open_delivery_marks(const std::string& path, uint64_t journal_last_seq, const DeliveryMarks::StoreProbe& probe,
+                           std::string* error);
   void fromAdmin(const FIX::Message& m, const FIX::SessionID& id) throw(FIX::FieldNotFound, FIX::IncorrectDataFormat,
                                                                          FIX::IncorrectTagValue,
                                                                          FIX::RejectLogon) override;
@@ -68,22 +70,22 @@ class FixApp : public FIX::Application, public Outbound {
   void on_quote_cancel(const FIX::Message& m, const FIX::SessionID& id, const std::string& client);
   void on_market_data_request(const FIX::Message& m, const FIX::SessionID& id, const std::string& client);
   void reply_business_reject(const FIX::Message& ref, const FIX::SessionID& id, int reason, const std::string& text);
-  void send_to(FIX::Message& m, const std::string& client_code);
+  // `report_seq`: the journal record a report stands for (0: not a report).
+  void send_to(FIX::Message& m, const std::string& client_code, uint64_t report_seq = 0);
+  // Sends every committed report the client has not been handed, then lets live ones through.
+  void catch_up(const std::string& client);
   const std::string* client_of(const FIX::SessionID& id) const;
 
   Core& core_;
   std::string our_comp_id_;
-  // Messages persisted but not sent because the session was logged out, by client;
-  // and whether the client's latest Logon asked for a sequence reset. Bounded.
-  static const size_t kOfflineMessagesMax = 100000;
-  struct Held {
-    FIX::Message message;
-    bool stored;  // in QuickFIX's store (a ResendRequest gets it) or only here
+  // Per client: reports go out live only once its logon has caught up from the journal.
+  struct Delivery {
+    bool live = false;    // logged on and caught up: the engine thread's reports go out
+    bool missed = false;  // a live report was held back while catching up: read again
   };
-  std::mutex offline_mu_;
-  std::map<std::string, std::vector<Held>> offline_;
-  std::map<std::string, bool> reset_at_logon_;
-  std::map<std::string, bool> replay_pending_;  // a resetting Logon arrived; onLogon not done
+  std::mutex delivery_mu_;
+  std::map<std::string, Delivery> delivery_;  // guarded by delivery_mu_
+  DeliveryMarks marks_;
   std::map<std::string, FIX::SessionID> session_of_client_;  // read-only after construction
   std::map<std::string, std::string> client_of_comp_id_;     // read-only after construction
 };

@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <set>
 #include <string>
 
@@ -136,6 +137,24 @@ int main(int argc, char** argv) {
     otc::gw::FixApp app(*core, our_comp_id);
     core->set_outbound(&app);
     FIX::FileStoreFactory file_store(settings);
+    // Which committed reports each client was handed before (a crash may have come in
+    // between): read against the sessions' stores, before any session runs.
+    std::map<std::string, std::string> comp_of_client;
+    for (const auto& s : core->sessions()) comp_of_client[s.client_code] = s.client_comp_id;
+    auto probe = [&](const std::string& client, otc::gw::DeliveryMarks::StoreState* st) {
+      auto it = comp_of_client.find(client);
+      if (it == comp_of_client.end()) return false;
+      FIX::MessageStore* ms = file_store.create(FIX::SessionID("FIX.4.4", our_comp_id, it->second));
+      st->next_sender_seq = ms->getNextSenderMsgSeqNum();
+      st->created = FIX::UtcTimeStampConvertor::convert(ms->getCreationTime(), 0);
+      file_store.destroy(ms);
+      return true;
+    };
+    std::string marks_error;
+    if (!app.open_delivery_marks(core->state_dir() + "/delivery.marks", core->recovered_seq(), probe, &marks_error)) {
+      std::fprintf(stderr, "otcgw: cannot start: %s\n", marks_error.c_str());
+      return 1;
+    }
     otc::gw::StreamingAwareStoreFactory store(file_store);  // streaming prices are not kept
     FIX::FileLogFactory file_logs(settings);
     otc::gw::RedactingLogFactory logs(file_logs);  // no passwords in the message logs
@@ -151,6 +170,7 @@ int main(int argc, char** argv) {
     std::printf("otcgw listening on %s:%d (FIX 4.4, plain TCP), gateway CompID %s\n", core->listen_address().c_str(),
                 acceptor.bound_port(), our_comp_id.c_str());
     std::printf("journal (SQLite, WAL): %s\n", core->journal_path().c_str());
+    std::printf("audit public key (Ed25519, signs journal checkpoints): %s\n", core->audit_public_key().c_str());
     std::printf("sessions:\n");
     for (std::string line : core->banner()) {
       const std::string placeholder = "<gateway CompID>";

@@ -51,6 +51,8 @@ const char* record_kind_name(RecordKind k) {
       return "order_replaced";
     case RecordKind::kCancelRejected:
       return "cancel_rejected";
+    case RecordKind::kCreditLine:
+      return "credit_line";
   }
   return "unknown";
 }

@@ -82,6 +82,7 @@ enum class RecordKind : uint8_t {
   kOrderExpired = 10,     // GTD/Day at its time
   kOrderReplaced = 11,
   kCancelRejected = 12,   // an OrderCancelRequest/ReplaceRequest refused
+  kCreditLine = 13,       // a client's credit line in an asset set (from configuration)
 };
 const char* record_kind_name(RecordKind k);
 
@@ -100,6 +101,19 @@ struct JournalRecord {
   std::optional<TradeRow> trade;       // kFill
 };
 
+// A journal row as read back (without its projection rows): NULL text is "", NULL ids 0.
+struct StoredRecord {
+  uint64_t seq = 0;
+  TimeUs ts;
+  RecordKind kind = RecordKind::kAccountOpened;
+  std::string client;
+  QuoteId quote_id;
+  OrderId order_id;
+  ExecId exec_id;
+  std::string cl_ord_id;
+  std::string payload;
+};
+
 class Journal {
  public:
   virtual ~Journal() = default;
@@ -110,8 +124,13 @@ class Journal {
   // the journal halts and the error says why.
   [[nodiscard]] virtual Status commit() = 0;
   virtual bool halted() const = 0;
+  // Signs what was committed since the last checkpoint, if one is due (see
+  // SqliteJournal); journals without checkpoints do nothing.
+  [[nodiscard]] virtual Status checkpoint_if_due(TimeUs /*now*/, bool /*force*/) { return Ok{}; }
   // Records appended but not yet committed.
   virtual size_t pending() const = 0;
+  // The sequence number of the last record appended (0 when none).
+  virtual uint64_t last_seq() const = 0;
 };
 
 // Keeps records in memory; commit() can be told to fail (tests of the halt path).
@@ -121,6 +140,7 @@ class MemoryJournal final : public Journal {
   Status commit() override;
   bool halted() const override { return halted_; }
   size_t pending() const override { return pending_.size(); }
+  uint64_t last_seq() const override { return next_seq_ - 1; }
 
   void fail_next_commit() { fail_next_ = true; }
   const std::vector<JournalRecord>& committed() const { return committed_; }

@@ -45,6 +45,8 @@ struct RecoveredState {
     std::string payload;
   };
   std::vector<RecentFill> recent_fills;
+  // The last journaled credit line (kind 13) of each (client, asset code), minor units.
+  std::vector<std::pair<std::pair<std::string, std::string>, int64_t>> credit_lines;
 };
 
 class Ledger {

@@ -1,6 +1,8 @@
 #include "common/assert.h"
 #include "ledger/sqlite_journal.h"
 
+#include "ledger/chain.h"
+
 #include <sqlite3.h>
 
 #include <climits>
@@ -23,9 +25,10 @@ static_assert(static_cast<int>(RecordKind::kOrderCanceled) == 9);
 static_assert(static_cast<int>(RecordKind::kOrderExpired) == 10);
 static_assert(static_cast<int>(RecordKind::kOrderReplaced) == 11);
 static_assert(static_cast<int>(RecordKind::kCancelRejected) == 12);
+static_assert(static_cast<int>(RecordKind::kCreditLine) == 13);
 constexpr int64_t kRecentFillsUs = 2LL * 86400 * 1000 * 1000;  // daily limits look back this far
 
-// Schema version 2 (2: client_held accounts, order records); ledger/FORMAT.md describes every column. Tables are append-only
+// Schema version 3 (2: client_held accounts, order records; 3: hash chain, checkpoints, credit lines); ledger/FORMAT.md describes every column. Tables are append-only
 // (triggers refuse UPDATE and DELETE); meta is not, so a future migration can bump it.
 constexpr const char* kSchemaSql = R"sql(
 CREATE TABLE meta(
@@ -42,9 +45,11 @@ CREATE TABLE journal(
   order_id INTEGER,
   exec_id INTEGER,
   cl_ord_id TEXT,
-  payload TEXT NOT NULL
+  payload TEXT NOT NULL,
+  hash TEXT NOT NULL
 );
 CREATE INDEX journal_client_cl_ord_id ON journal(client, cl_ord_id);
+CREATE INDEX journal_client_seq ON journal(client, seq);
 CREATE INDEX journal_quote_id ON journal(quote_id);
 CREATE INDEX journal_order_id ON journal(order_id);
 CREATE INDEX journal_exec_id ON journal(exec_id);
@@ -97,6 +102,16 @@ CREATE VIEW balances AS
     ON c.id = a.id
   LEFT JOIN (SELECT debit_account AS id, SUM(amount) AS total FROM transfers GROUP BY debit_account) d
     ON d.id = a.id;
+CREATE TABLE checkpoints(
+  seq INTEGER PRIMARY KEY REFERENCES journal(seq),
+  ts_us INTEGER NOT NULL,
+  hash TEXT NOT NULL,
+  balances_sha256 TEXT NOT NULL,
+  public_key TEXT NOT NULL,
+  signature TEXT NOT NULL
+);
+CREATE TRIGGER checkpoints_no_update BEFORE UPDATE ON checkpoints BEGIN SELECT RAISE(ABORT, 'checkpoints is append-only'); END;
+CREATE TRIGGER checkpoints_no_delete BEFORE DELETE ON checkpoints BEGIN SELECT RAISE(ABORT, 'checkpoints is append-only'); END;
 CREATE TRIGGER journal_no_update BEFORE UPDATE ON journal BEGIN SELECT RAISE(ABORT, 'journal is append-only'); END;
 CREATE TRIGGER journal_no_delete BEFORE DELETE ON journal BEGIN SELECT RAISE(ABORT, 'journal is append-only'); END;
 CREATE TRIGGER accounts_no_update BEFORE UPDATE ON accounts BEGIN SELECT RAISE(ABORT, 'accounts is append-only'); END;
@@ -105,7 +120,7 @@ CREATE TRIGGER transfers_no_update BEFORE UPDATE ON transfers BEGIN SELECT RAISE
 CREATE TRIGGER transfers_no_delete BEFORE DELETE ON transfers BEGIN SELECT RAISE(ABORT, 'transfers is append-only'); END;
 CREATE TRIGGER trades_no_update BEFORE UPDATE ON trades BEGIN SELECT RAISE(ABORT, 'trades is append-only'); END;
 CREATE TRIGGER trades_no_delete BEFORE DELETE ON trades BEGIN SELECT RAISE(ABORT, 'trades is append-only'); END;
-INSERT INTO meta(key, value) VALUES('schema_version', '2');
+INSERT INTO meta(key, value) VALUES('schema_version', '3');
 )sql";
 
 Reject journal_reject(std::string detail) { return make_reject(RejectReason::kJournalHalted, std::move(detail)); }
@@ -351,9 +366,11 @@ Status SqliteJournal::init() {
     if (version != std::to_string(kSchemaVersion)) {
       return journal_reject(where + " has schema version " + version + "; this build reads only version " +
                             std::to_string(kSchemaVersion) +
-                            (version == "1" ? " (version 1 predates held funds and open orders: start on a new "
-                                              "journal file, or keep running the build that wrote it)"
-                                            : ""));
+                            (version == "1" || version == "2"
+                                 ? " (version " + version + " predates the hash chain" +
+                                       (version == "1" ? " and held funds" : std::string()) +
+                                       ": start on a new journal file, or keep running the build that wrote it)"
+                                 : std::string()));
     }
     return Ok{};
   };
@@ -367,6 +384,30 @@ Status SqliteJournal::init() {
   if (last_seq < 0) return journal_reject(where + ": negative seq in journal");
   next_seq_ = static_cast<uint64_t>(last_seq) + 1;
 
+  // The chain continues from the last record's hash; checkpoints from the last one.
+  if (last_seq > 0) {
+    std::string hash_hex;
+    s = query_text(db_, "SELECT hash FROM journal ORDER BY seq DESC LIMIT 1", where + ": read last hash", &hash_hex);
+    if (!s.ok()) return s;
+    if (!sha256_from_hex(hash_hex, &last_hash_)) {
+      return journal_reject(where + ": the hash of record " + std::to_string(last_seq) + " is not 64 hex characters");
+    }
+  }
+  OneShot q(db_, "SELECT seq, ts_us FROM checkpoints ORDER BY seq DESC LIMIT 1");
+  if (!q.prepared()) return journal_reject(where + ": read last checkpoint: " + q.error());
+  const int rc_ck = q.step();
+  if (rc_ck == SQLITE_ROW) {
+    int64_t ck_seq = 0;
+    int64_t ck_ts = 0;
+    if (!column_int(q.stmt(), 0, &ck_seq) || !column_int(q.stmt(), 1, &ck_ts) || ck_seq <= 0 || ck_seq > last_seq) {
+      return journal_reject(where + ": malformed last checkpoint");
+    }
+    checkpoint_seq_ = static_cast<uint64_t>(ck_seq);
+    checkpoint_ts_ = TimeUs(ck_ts);
+  } else if (rc_ck != SQLITE_DONE) {
+    return journal_reject(where + ": read last checkpoint: " + q.error());
+  }
+
   return prepare_statements();
 }
 
@@ -377,8 +418,10 @@ Status SqliteJournal::prepare_statements() {
   };
   const Spec specs[] = {
       {&insert_record_,
-       "INSERT INTO journal(seq, ts_us, kind, kind_name, client, quote_id, order_id, exec_id, cl_ord_id, payload) "
-       "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"},
+       "INSERT INTO journal(seq, ts_us, kind, kind_name, client, quote_id, order_id, exec_id, cl_ord_id, payload, hash) "
+       "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"},
+      {&insert_checkpoint_,
+       "INSERT INTO checkpoints(seq, ts_us, hash, balances_sha256, public_key, signature) VALUES(?, ?, ?, ?, ?, ?)"},
       {&insert_account_, "INSERT INTO accounts(id, owner, asset, purpose, purpose_name, seq) VALUES(?, ?, ?, ?, ?, ?)"},
       {&insert_transfer_,
        "INSERT INTO transfers(id, seq, debit_account, credit_account, asset, amount, ts_us) "
@@ -401,8 +444,8 @@ Status SqliteJournal::prepare_statements() {
 
 SqliteJournal::~SqliteJournal() {
   // sqlite3_finalize repeats the statement's last step result, which was handled then.
-  for (sqlite3_stmt* stmt : {insert_record_, insert_account_, insert_transfer_, insert_trade_, begin_, commit_,
-                             rollback_}) {
+  for (sqlite3_stmt* stmt : {insert_record_, insert_account_, insert_transfer_, insert_trade_, insert_checkpoint_,
+                             begin_, commit_, rollback_}) {
     sqlite3_finalize(stmt);
   }
   const int rc = sqlite3_close(db_);
@@ -431,10 +474,41 @@ Status SqliteJournal::step_done(sqlite3_stmt* stmt, const char* what, uint64_t i
   return Ok{};
 }
 
+// The record as the chain encodes it (ledger/chain.h): exactly what write_pending stores.
+ChainRecord chain_record(const JournalRecord& r, uint64_t seq) {
+  ChainRecord c;
+  c.seq = seq;
+  c.ts_us = r.ts.value;
+  c.kind = static_cast<int64_t>(r.kind);
+  c.client = r.client;
+  c.quote_id = r.quote_id.value;
+  c.order_id = r.order_id.value;
+  c.exec_id = r.exec_id.value;
+  c.cl_ord_id = r.cl_ord_id;
+  c.payload = r.payload;
+  c.transfers.reserve(r.transfers.size());
+  for (const Transfer& t : r.transfers) {
+    c.transfers.push_back(ChainTransfer{t.id.value, t.debit.value, t.credit.value, t.asset_code, t.amount.value});
+  }
+  if (r.account) {
+    const Account& a = *r.account;
+    c.account = ChainAccount{a.id.value, a.owner, a.asset_code, static_cast<int64_t>(a.purpose)};
+  }
+  if (r.trade) {
+    const TradeRow& t = *r.trade;
+    c.trade = ChainTrade{t.exec_id.value, t.order_id.value, t.quote_id.value, t.client,  t.cl_ord_id,
+                         t.instrument,    side_name(t.side), t.qty.value,   t.price.value, t.qty_text,
+                         t.price_text,    t.notional.value,  t.fee.value};
+  }
+  return c;
+}
+
 Status SqliteJournal::write_pending() {
   for (size_t i = 0; i < pending_.size(); ++i) {
     const JournalRecord& r = pending_[i];
     const uint64_t seq = pending_seq_[i];
+    batch_hash_ = chain_hash(batch_hash_, chain_record(r, seq), &scratch_);
+    const std::string hash_hex = to_hex(batch_hash_);
 
     {
       Binder b(insert_record_);
@@ -448,6 +522,7 @@ Status SqliteJournal::write_pending() {
       b.id_or_null(r.exec_id.value);
       b.text_or_null(r.cl_ord_id);
       b.text(r.payload);
+      b.text(hash_hex);
       Status s = b.done("insert journal record", 0, seq);
       if (s.ok()) s = step_done(insert_record_, "insert journal record", 0, seq);
       if (!s.ok()) return s;
@@ -520,15 +595,70 @@ Status SqliteJournal::fail(const std::string& what) {
   return journal_reject("journal " + path_ + ": " + detail);
 }
 
+void SqliteJournal::set_checkpoints(CheckpointPolicy policy) {
+  OTC_ASSERT(policy.key != nullptr && policy.balances);
+  OTC_ASSERT(policy.every_records > 0 && policy.every_us > 0);
+  checkpoints_ = std::move(policy);
+}
+
+Status SqliteJournal::write_checkpoint(uint64_t seq, TimeUs ts) {
+  OTC_ASSERT(checkpoints_.key != nullptr);
+  BalancesDigest digest;
+  checkpoints_.balances(&digest);
+  const std::string balances_hex = digest.finish_hex();
+  const std::string hash_hex = to_hex(batch_hash_);
+  const std::string signature = checkpoints_.key->sign_hex(checkpoint_message(seq, ts.value, hash_hex, balances_hex));
+  if (signature.empty()) return journal_reject("sign checkpoint (seq " + std::to_string(seq) + "): OpenSSL failed");
+  Binder b(insert_checkpoint_);
+  b.id(seq);
+  b.i64(ts.value);
+  b.text(hash_hex);
+  b.text(balances_hex);
+  b.text(checkpoints_.key->public_hex());
+  b.text(signature);
+  Status s = b.done("insert checkpoint", 0, seq);
+  if (s.ok()) s = step_done(insert_checkpoint_, "insert checkpoint", 0, seq);
+  return s;
+}
+
 Status SqliteJournal::commit() {
   if (halted_) return journal_reject("journal " + path_ + " halted after an earlier failure: " + halt_reason_);
   if (pending_.empty()) return Ok{};
+  const uint64_t last = pending_seq_.back();
+  const TimeUs last_ts = pending_.back().ts;
+  batch_hash_ = last_hash_;
   Status s = step_done(begin_, "begin immediate");
   if (s.ok()) s = write_pending();
+  // A checkpoint rides in the same transaction when N records or T microseconds have
+  // passed since the last one.
+  const bool checkpoint = checkpoints_.key != nullptr &&
+                          (last - checkpoint_seq_ >= checkpoints_.every_records ||
+                           last_ts.value - checkpoint_ts_.value >= checkpoints_.every_us);
+  if (s.ok() && checkpoint) s = write_checkpoint(last, last_ts);
   if (s.ok()) s = step_done(commit_, "commit");
   if (!s.ok()) return fail(s.reject().detail);
+  last_hash_ = batch_hash_;
+  if (checkpoint) {
+    checkpoint_seq_ = last;
+    checkpoint_ts_ = last_ts;
+  }
   pending_.clear();
   pending_seq_.clear();
+  return Ok{};
+}
+
+Status SqliteJournal::checkpoint_if_due(TimeUs now, bool force) {
+  if (halted_ || checkpoints_.key == nullptr || !pending_.empty()) return Ok{};
+  const uint64_t last = next_seq_ - 1;
+  if (last == checkpoint_seq_) return Ok{};  // nothing unsigned
+  if (!force && now.value - checkpoint_ts_.value < checkpoints_.every_us) return Ok{};
+  batch_hash_ = last_hash_;
+  Status s = step_done(begin_, "begin immediate");
+  if (s.ok()) s = write_checkpoint(last, now);
+  if (s.ok()) s = step_done(commit_, "commit");
+  if (!s.ok()) return fail(s.reject().detail);
+  checkpoint_seq_ = last;
+  checkpoint_ts_ = now;
   return Ok{};
 }
 
@@ -619,6 +749,26 @@ Status SqliteJournal::load(RecoveredState* out) {
                       return Ok{};
                     });
     if (!st.ok()) return st;
+    st = query_rows(db_,
+                    "SELECT client, json_extract(payload, '$.asset'), json_extract(payload, '$.amount') "
+                    "FROM journal WHERE kind = 13 ORDER BY seq",
+                    where + ": read credit lines", [&](sqlite3_stmt* row) -> Status {
+                      std::string client, asset;
+                      int64_t amount = 0;
+                      if (!column_text(row, 0, &client) || !column_text(row, 1, &asset) ||
+                          !column_int(row, 2, &amount) || amount < 0) {
+                        return journal_reject(where + ": malformed credit_line record");
+                      }
+                      for (auto& [key, value] : state.credit_lines) {
+                        if (key.first == client && key.second == asset) {
+                          value = amount;
+                          return Ok{};
+                        }
+                      }
+                      state.credit_lines.push_back({{client, asset}, amount});
+                      return Ok{};
+                    });
+    if (!st.ok()) return st;
     const std::string recent = "SELECT client, ts_us, payload FROM journal WHERE kind = 7 AND ts_us >= "
                                "(SELECT COALESCE(MAX(ts_us), 0) FROM journal) - " +
                                std::to_string(kRecentFillsUs) + " ORDER BY seq";
@@ -642,6 +792,77 @@ Status SqliteJournal::load(RecoveredState* out) {
                           std::to_string(state.last_seq) + " since open (another writer?)");
   }
   *out = std::move(state);
+  return Ok{};
+}
+
+// ---- Reading reports back (delivery after a restart) -----------------------------
+
+Result<std::unique_ptr<SqliteReportReader>> SqliteReportReader::open(const std::string& path) {
+  sqlite3* db = nullptr;
+  const int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string detail = "cannot open journal " + path + " to read: " + (db != nullptr ? errmsg(db) : sqlite3_errstr(rc));
+    sqlite3_close(db);
+    return journal_reject(std::move(detail));
+  }
+  sqlite3_busy_timeout(db, kBusyTimeoutMs);
+  std::unique_ptr<SqliteReportReader> r(new SqliteReportReader(db, path));
+  const int prc = sqlite3_prepare_v2(
+      db,
+      "SELECT seq, ts_us, kind, client, quote_id, order_id, exec_id, cl_ord_id, payload FROM journal "
+      "WHERE client = ? AND seq > ? AND kind IN (5, 6, 7, 9, 10, 11, 12) ORDER BY seq LIMIT ?",
+      -1, &r->query_, nullptr);
+  if (prc != SQLITE_OK) return journal_reject("journal " + path + ": prepare report query: " + errmsg(db));
+  return r;
+}
+
+SqliteReportReader::~SqliteReportReader() {
+  sqlite3_finalize(query_);
+  sqlite3_close(db_);
+}
+
+Status SqliteReportReader::reports_after(const std::string& client, uint64_t after_seq, size_t max,
+                                         std::vector<StoredRecord>* out) {
+  out->clear();
+  const std::string where = "journal " + path_ + ": reports of " + client + " after seq " + std::to_string(after_seq);
+  Binder b(query_);
+  b.text(client);
+  b.id(after_seq);
+  b.i64(static_cast<int64_t>(max));
+  Status s = b.done("report query", 0, 0);
+  if (!s.ok()) return s;
+  for (;;) {
+    const int rc = sqlite3_step(query_);
+    if (rc == SQLITE_DONE) break;
+    if (rc != SQLITE_ROW) {
+      std::string detail = where + ": " + errmsg(db_);
+      sqlite3_reset(query_);
+      return journal_reject(std::move(detail));
+    }
+    StoredRecord r;
+    int64_t seq = 0, ts = 0, kind = 0, quote = 0, order = 0, exec = 0;
+    auto id_col = [&](int col, int64_t* v) {
+      return sqlite3_column_type(query_, col) == SQLITE_NULL || column_int(query_, col, v);
+    };
+    auto text_col = [&](int col, std::string* v) {
+      return sqlite3_column_type(query_, col) == SQLITE_NULL || column_text(query_, col, v);
+    };
+    if (!column_int(query_, 0, &seq) || !column_int(query_, 1, &ts) || !column_int(query_, 2, &kind) ||
+        !text_col(3, &r.client) || !id_col(4, &quote) || !id_col(5, &order) || !id_col(6, &exec) ||
+        !text_col(7, &r.cl_ord_id) || !column_text(query_, 8, &r.payload) || seq <= 0 || quote < 0 || order < 0 ||
+        exec < 0) {
+      sqlite3_reset(query_);
+      return journal_reject(where + ": malformed row (seq " + std::to_string(seq) + ")");
+    }
+    r.seq = static_cast<uint64_t>(seq);
+    r.ts = TimeUs(ts);
+    r.kind = static_cast<RecordKind>(kind);
+    r.quote_id = QuoteId(static_cast<uint64_t>(quote));
+    r.order_id = OrderId(static_cast<uint64_t>(order));
+    r.exec_id = ExecId(static_cast<uint64_t>(exec));
+    out->push_back(std::move(r));
+  }
+  sqlite3_reset(query_);
   return Ok{};
 }
 

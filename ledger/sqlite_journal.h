@@ -8,10 +8,12 @@
 // Thread: one writer thread. Other processes may read the file (WAL) at any time.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "common/crypto.h"
 #include "common/result.h"
 #include "ledger/journal.h"
 #include "ledger/ledger.h"
@@ -21,8 +23,19 @@ struct sqlite3_stmt;
 
 namespace otc::ledger {
 
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
+class BalancesDigest;
+
+// When and with what key commits add a signed checkpoint (ledger/FORMAT.md).
+struct CheckpointPolicy {
+  uint64_t every_records = 1000;     // at most this many records unsigned
+  int64_t every_us = 5'000'000;      // nor older than this (checkpoint_if_due on a timer)
+  const Ed25519Key* key = nullptr;   // the audit key; must outlive the journal
+  // Adds every account's balance, ascending id, as of the last record appended (the
+  // engine's ledger). Called on the writer thread inside commit.
+  std::function<void(BalancesDigest*)> balances;
+};
 
 class SqliteJournal final : public Journal {
  public:
@@ -40,8 +53,14 @@ class SqliteJournal final : public Journal {
 
   uint64_t append(JournalRecord record) override;
   Status commit() override;
+  // Signs the records committed since the last checkpoint when there are any and the
+  // last checkpoint is older than every_us (or `force`, at shutdown). Own transaction.
+  Status checkpoint_if_due(TimeUs now, bool force) override;
+  // Turns checkpoints on. Call before the first commit.
+  void set_checkpoints(CheckpointPolicy policy);
   bool halted() const override { return halted_; }
   size_t pending() const override { return pending_.size(); }
+  uint64_t last_seq() const override { return next_seq_ - 1; }
 
   const std::string& path() const { return path_; }
 
@@ -49,6 +68,7 @@ class SqliteJournal final : public Journal {
   SqliteJournal(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
   Status prepare_statements();
   Status write_pending();
+  Status write_checkpoint(uint64_t seq, TimeUs ts);
   Status fail(const std::string& what);
   Status init();                                        // PRAGMAs, schema, next_seq_
   // One step expecting SQLITE_DONE, then reset. On error the detail is "<what> <id> (seq
@@ -65,10 +85,39 @@ class SqliteJournal final : public Journal {
   sqlite3_stmt* insert_account_ = nullptr;
   sqlite3_stmt* insert_transfer_ = nullptr;
   sqlite3_stmt* insert_trade_ = nullptr;
+  sqlite3_stmt* insert_checkpoint_ = nullptr;
   sqlite3_stmt* begin_ = nullptr;     // BEGIN IMMEDIATE
   sqlite3_stmt* commit_ = nullptr;    // COMMIT
   sqlite3_stmt* rollback_ = nullptr;  // ROLLBACK
   std::string halt_reason_;           // the failure that halted the journal
+  Sha256 last_hash_{};                // hash of the last committed record (zeros: none)
+  Sha256 batch_hash_{};               // the chain while a commit writes
+  std::string scratch_;               // chain encoding buffer
+  CheckpointPolicy checkpoints_;
+  uint64_t checkpoint_seq_ = 0;       // last record a checkpoint signed
+  TimeUs checkpoint_ts_{0};
+};
+
+// Reads committed reports back from the journal file, read-only, for delivery to a
+// client that missed them (a crash between commit and send, or a session logged out).
+// Thread: one thread per reader; any number of readers beside the writer (WAL).
+class SqliteReportReader {
+ public:
+  static Result<std::unique_ptr<SqliteReportReader>> open(const std::string& path);
+  ~SqliteReportReader();
+  SqliteReportReader(const SqliteReportReader&) = delete;
+  SqliteReportReader& operator=(const SqliteReportReader&) = delete;
+
+  // The records of `client` after `after_seq` that are reports to it (kinds 5, 6, 7, 9,
+  // 10, 11, 12), ascending seq, at most `max`.
+  [[nodiscard]] Status reports_after(const std::string& client, uint64_t after_seq, size_t max,
+                                     std::vector<StoredRecord>* out);
+
+ private:
+  SqliteReportReader(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  sqlite3* db_;
+  std::string path_;
+  sqlite3_stmt* query_ = nullptr;
 };
 
 }  // namespace otc::ledger

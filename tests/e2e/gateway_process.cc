@@ -100,6 +100,24 @@ void GatewayProcess::stop() {
   pid_ = -1;
 }
 
+void GatewayProcess::kill_hard() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGKILL);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kStopTimeoutMs);
+  int status = 0;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  // SIGKILL cannot be caught: a process not gone by now is stuck in the kernel (e.g. D state).
+  std::fprintf(stderr, "gateway_process: pid %d not reaped %d ms after SIGKILL; giving up on it\n",
+               static_cast<int>(pid_), kStopTimeoutMs);
+  pid_ = -1;
+}
+
 std::string GatewayProcess::output() const {
   std::ifstream f(state_dir_ + "/gateway.out");
   std::stringstream ss;

@@ -22,6 +22,10 @@ class GatewayProcess {
   // Starts and waits (bounded) until it listens. False with *error otherwise.
   bool start(std::string* error);
   void stop();
+  // Crash simulation: SIGKILL (no clean-up of any kind in the gateway), then reaps the
+  // process (bounded wait). No-op when not running. The state directory is kept.
+  void kill_hard();
+  bool running() const { return pid_ > 0; }
 
   int port() const { return port_; }
   const std::string& state_dir() const { return state_dir_; }

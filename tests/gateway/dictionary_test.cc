@@ -83,6 +83,8 @@ const std::vector<FieldSpec>& expectedFields() {
       {9, "BodyLength", T::Length},
       {10, "CheckSum", T::String},
       {11, "ClOrdID", T::String},
+      {12, "Commission", T::Amt},
+      {13, "CommType", T::Char},
       {14, "CumQty", T::Qty},
       {15, "Currency", T::Currency},
       {16, "EndSeqNo", T::SeqNum},
@@ -168,6 +170,7 @@ const std::vector<FieldSpec>& expectedFields() {
       {369, "LastMsgSeqNumProcessed", T::SeqNum},
       {371, "RefTagID", T::Int},
       {372, "RefMsgType", T::String},
+      {381, "GrossTradeAmt", T::Amt},
       {373, "SessionRejectReason", T::Int},
       {379, "BusinessRejectRefID", T::String},
       {380, "BusinessRejectReason", T::Int},
@@ -181,6 +184,7 @@ const std::vector<FieldSpec>& expectedFields() {
       {452, "PartyRole", T::Int},
       {453, "NoPartyIDs", T::NumInGroup},
       {464, "TestMessageIndicator", T::Boolean},
+      {479, "CommCurrency", T::Currency},
       {537, "QuoteType", T::Int},
       {553, "Username", T::String},
       {554, "Password", T::String},
@@ -230,6 +234,7 @@ Values plus(Values v, std::initializer_list<const char*> more) {
 // Fields with enumerated values, and exactly those values.
 const std::map<int, Values>& expectedEnums() {
   static const std::map<int, Values> enums = {
+      {13, chars("123456")},
       {35,
        {"0", "1", "2", "3", "4", "5", "8", "9", "A", "D", "F", "G", "H", "R", "S", "V", "W", "Y",
         "Z", "j", "AG", "AI"}},
@@ -423,7 +428,8 @@ const std::vector<MessageSpec>& expectedMessages() {
        {{37, true},  {198, false}, {11, false}, {41, false}, {17, true},  {150, true},
         {39, true},  {103, false}, {1, false},  {55, true},  {54, true},  {38, false},
         {40, false}, {44, false},  {15, false}, {59, false}, {126, false}, {32, false},
-        {31, false}, {151, true},  {14, true},  {6, true},   {60, false},  {58, false}},
+        {31, false}, {151, true},  {14, true},  {6, true},   {60, false},  {12, false},
+        {13, false}, {479, false}, {381, false}, {58, false}},
        {{453, false, 448, {{448, false}, {447, false}, {452, false}}}}},
       {"j",
        "BusinessMessageReject",

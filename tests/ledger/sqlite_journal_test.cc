@@ -268,8 +268,11 @@ TEST_CASE("sqlite journal: rows as a reviewer reads them read-only", "[ledger][s
   // While the writer is open, as `sqlite3 -readonly` would.
   RawDb r(path, SQLITE_OPEN_READONLY);
   CHECK(r.scalar("PRAGMA journal_mode") == "wal");
-  STATIC_REQUIRE(kSchemaVersion == 2);
-  CHECK(r.scalar("SELECT value FROM meta WHERE key = 'schema_version'") == "2");
+  STATIC_REQUIRE(kSchemaVersion == 3);
+  CHECK(r.scalar("SELECT value FROM meta WHERE key = 'schema_version'") == "3");
+  // Every record carries its chain hash: 64 hex, all distinct.
+  CHECK(r.scalar("SELECT COUNT(DISTINCT hash) FROM journal WHERE length(hash) = 64 AND hash NOT GLOB '*[^0-9a-f]*'") ==
+        "12");
   CHECK(r.scalar("SELECT balance FROM balances WHERE owner = 'alice' AND asset = 'USD'") == "69970");
   CHECK(r.scalar("SELECT balance FROM balances WHERE owner = 'EXTERNAL' AND asset = 'USD'") == "-105000");
   CHECK(r.scalar("SELECT purpose_name FROM balances WHERE account_id = 6") == "fee_income");
@@ -321,7 +324,7 @@ TEST_CASE("sqlite journal: tables are append-only", "[ledger][sqlite]") {
   CHECK(w.scalar("SELECT amount FROM transfers WHERE id = 1") == "100000");
 }
 
-TEST_CASE("sqlite journal: a schema version other than 2 is refused", "[ledger][sqlite]") {
+TEST_CASE("sqlite journal: a schema version other than 3 is refused", "[ledger][sqlite]") {
   TempDir dir;
   const std::string path = dir.file("otcgw.db");
   open_journal(path).reset();
@@ -334,19 +337,29 @@ TEST_CASE("sqlite journal: a schema version other than 2 is refused", "[ledger][
     REQUIRE(!r.ok());
     CHECK(r.reject().reason == RejectReason::kJournalHalted);
     CHECK_THAT(r.reject().detail, Catch::Contains(path) && Catch::Contains("schema version 1") &&
-                                      Catch::Contains("reads only version 2") &&
+                                      Catch::Contains("reads only version 3") &&
+                                      Catch::Contains("start on a new journal file"));
+  }
+  SECTION("version 2 (before the hash chain): refused with what to do") {
+    {
+      RawDb w(path, SQLITE_OPEN_READWRITE);
+      REQUIRE(w.exec("UPDATE meta SET value = '2' WHERE key = 'schema_version'").empty());
+    }
+    const auto r = SqliteJournal::open(path);
+    REQUIRE(!r.ok());
+    CHECK_THAT(r.reject().detail, Catch::Contains("schema version 2") && Catch::Contains("hash chain") &&
                                       Catch::Contains("start on a new journal file"));
   }
   SECTION("a later version") {
     {
       RawDb w(path, SQLITE_OPEN_READWRITE);
-      REQUIRE(w.exec("UPDATE meta SET value = '3' WHERE key = 'schema_version'").empty());
+      REQUIRE(w.exec("UPDATE meta SET value = '4' WHERE key = 'schema_version'").empty());
     }
     const auto r = SqliteJournal::open(path);
     REQUIRE(!r.ok());
     CHECK(r.reject().reason == RejectReason::kJournalHalted);
-    CHECK_THAT(r.reject().detail, Catch::Contains(path) && Catch::Contains("schema version 3") &&
-                                      Catch::Contains("reads only version 2"));
+    CHECK_THAT(r.reject().detail, Catch::Contains(path) && Catch::Contains("schema version 4") &&
+                                      Catch::Contains("reads only version 3"));
     CHECK_THAT(r.reject().detail, !Catch::Contains("new journal file"));
   }
 }
