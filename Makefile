@@ -39,3 +39,10 @@ format:
 
 clean:
 	@rm -rf $(BUILD_DIR) $(ASAN_DIR)
+
+# Opt-in load test (README "Benchmark"): otcgw with conf/bench/ on a temporary state dir and a
+# free port, the standard otc-bench scenarios, figures printed. Never part of `make test`.
+# `SECONDS_SCALE=0.2 make bench` shortens every window; `bash tools/bench.sh rfq` runs one.
+.PHONY: bench
+bench: build
+	@bash tools/bench.sh

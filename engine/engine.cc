@@ -55,7 +55,45 @@ Status Engine::start(const ledger::RecoveredState& state) {
     fee_accounts_[a.id.value] = ledger_.open(kFeeOwner, a.id, a.code, AccountPurpose::kFeeIncome, t);
     external_accounts_[a.id.value] = ledger_.open(kExternalOwner, a.id, a.code, AccountPurpose::kExternal, t);
   }
-  return restore_orders(state);
+  Status orders = restore_orders(state);
+  if (!orders.ok()) return orders;
+  return restore_quotes(state);
+}
+
+// Quotes still live: a client holding one may execute it after a restart, until it
+// expires. Those expired by now are left out (as the timer would retire them).
+Status Engine::restore_quotes(const ledger::RecoveredState& state) {
+  const TimeUs t = now();
+  for (const auto& rq : state.live_quotes) {
+    const Json j = Json::parse(rq.payload, nullptr, false);
+    if (j.is_discarded()) return make_reject(RejectReason::kJournalHalted, "restore refused: unreadable quote record");
+    try {
+      Quote q;
+      q.valid_until = TimeUs(j.at("valid_until_us").get<int64_t>());
+      if (q.valid_until.value <= t.value) continue;
+      const ClientSpec* client = ref_.find_client(j.at("client").get<std::string>());
+      const InstrumentSpec* inst = ref_.find_instrument(j.at("instrument").get<std::string>());
+      if (client == nullptr || inst == nullptr) continue;  // no longer configured: cannot be executed
+      q.id = QuoteId(j.at("quote_id").get<uint64_t>());
+      q.client = client->id;
+      q.instrument = inst->id;
+      const std::string side = j.at("side").get<std::string>();
+      if (side == "buy") q.side = Side::kBuy;
+      if (side == "sell") q.side = Side::kSell;
+      q.qty = Qty(j.at("qty").get<int64_t>());
+      if (j.contains("bid")) q.bid = Price(j.at("bid").get<int64_t>());
+      if (j.contains("offer")) q.offer = Price(j.at("offer").get<int64_t>());
+      q.mid = Price(j.at("mid").get<int64_t>());
+      q.created = rq.ts;
+      q.quote_req_id = j.at("quote_req_id").get<std::string>();
+      q.firm = j.at("firm").get<bool>();
+      if (q.id.value == 0 || q.id.value >= next_quote_id_ || rfq_.full()) continue;
+      rfq_.add(std::move(q));
+    } catch (const Json::exception& e) {
+      return make_reject(RejectReason::kJournalHalted, std::string("restore refused: malformed quote record: ") + e.what());
+    }
+  }
+  return Ok{};
 }
 
 Status Engine::deposit(ClientId client, AssetId asset, Amount amount, const std::string& reference) {

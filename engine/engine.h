@@ -341,6 +341,11 @@ class Engine {
   // each client's held balance per asset equals what its open orders can still consume.
   // Returns "" when all hold, else the first that does not.
   std::string check_invariants() const;
+  // Everything start-up rebuilds from the journal, as canonical JSON (sorted keys): id
+  // counters, every balance, open orders (whole), the books, live quotes, today's
+  // traded notional and the ClOrdIDs used per client (count and SHA-256). Replaying the
+  // same journal must give the same bytes (otcgw --dump-state, replay tests).
+  std::string dump_state() const;
 
  private:
   void on_quote_request(const QuoteRequestCmd& c, std::vector<Event>* out);
@@ -446,6 +451,7 @@ class Engine {
   Qty desk_capacity(const InstrumentSpec& inst) const;
   size_t resting_count() const;  // the whole book
   Result<Ok> restore_orders(const ledger::RecoveredState& state);
+  Status restore_quotes(const ledger::RecoveredState& state);
   void add_daily(ClientId c, TimeUs t, int64_t ref_notional);
   void mark_positions_moved(const InstrumentSpec& inst);
   std::string order_state_text(const Order& o) const;

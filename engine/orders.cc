@@ -16,6 +16,8 @@
 #include "common/assert.h"
 #include "engine/engine.h"
 
+#include "common/crypto.h"
+
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
@@ -1214,6 +1216,70 @@ void Engine::on_order_status(const OrderStatusCmd& c, std::vector<Event>* out) {
 }
 
 // ---- Invariants ---------------------------------------------------------------------
+
+std::string Engine::dump_state() const {
+  Json counters{{"next_exec_id", next_exec_id_}, {"next_order_id", next_order_id_}, {"next_quote_id", next_quote_id_}};
+  Json balances = Json::array();
+  std::vector<ledger::Account> accounts = ledger_.accounts();
+  std::sort(accounts.begin(), accounts.end(), [](const ledger::Account& a, const ledger::Account& b) { return a.id < b.id; });
+  for (const ledger::Account& a : accounts) {
+    balances.push_back(Json{{"account", a.id.value},
+                            {"asset", a.asset_code},
+                            {"balance", ledger_.balance(a.id).value},
+                            {"owner", a.owner},
+                            {"purpose", ledger::account_purpose_name(a.purpose)}});
+  }
+  Json orders = Json::array();
+  for (const Order* o : open_orders()) {
+    Json payload;
+    order_record(*o, RecordKind::kOrderAccepted, ExecId(0), TimeUs(0), o->cl_ord_id, &payload);
+    orders.push_back(std::move(payload["order"]));
+  }
+  Json books = Json::object();
+  for (const InstrumentSpec& inst : ref_.instruments) {
+    const OrderBook& b = books_.at(inst.id.value);
+    Json sides = Json::object();
+    for (Side side : {Side::kBuy, Side::kSell}) {
+      Json ids = Json::array();
+      for (OrderId id : b.side_orders(side)) ids.push_back(id.value);
+      sides[side_name(side)] = std::move(ids);
+    }
+    books[inst.symbol] = std::move(sides);
+  }
+  Json quotes = Json::array();
+  for (const Quote* q : rfq_.live_quotes()) {
+    Json j{{"client", ref_.client(q->client).code},
+           {"firm", q->firm},
+           {"id", q->id.value},
+           {"instrument", ref_.instrument(q->instrument).symbol},
+           {"mid", q->mid.value},
+           {"qty", q->qty.value},
+           {"quote_req_id", q->quote_req_id},
+           {"side", q->side ? side_name(*q->side) : "two_way"},
+           {"valid_until_us", q->valid_until.value}};
+    if (q->bid) j["bid"] = q->bid->value;
+    if (q->offer) j["offer"] = q->offer->value;
+    quotes.push_back(std::move(j));
+  }
+  Json clients = Json::object();
+  for (const ClientSpec& c : ref_.clients) {
+    std::vector<std::string> ids(cl_ord_ids_[c.id.value].begin(), cl_ord_ids_[c.id.value].end());
+    std::sort(ids.begin(), ids.end());
+    Sha256Hasher h;
+    for (const std::string& id : ids) {
+      h.update(id);
+      h.update("\n", 1);
+    }
+    clients[c.code] = Json{{"cl_ord_ids", ids.size()}, {"cl_ord_ids_sha256", to_hex(h.finish())},
+                           {"daily_used", daily_used(c.id)}};
+  }
+  return canonical(Json{{"balances", std::move(balances)},
+                        {"books", std::move(books)},
+                        {"clients", std::move(clients)},
+                        {"counters", std::move(counters)},
+                        {"live_quotes", std::move(quotes)},
+                        {"open_orders", std::move(orders)}});
+}
 
 std::string Engine::check_invariants() const {
   for (const InstrumentSpec& inst : ref_.instruments) {

@@ -9,6 +9,14 @@
 
 namespace otc::engine {
 
+std::vector<const Quote*> RfqBook::live_quotes() const {
+  std::vector<const Quote*> out;
+  out.reserve(live_.size());
+  for (const auto& kv : live_) out.push_back(&kv.second);
+  std::sort(out.begin(), out.end(), [](const Quote* a, const Quote* b) { return a->id < b->id; });
+  return out;
+}
+
 void RfqBook::add(Quote q) {
   OTC_ASSERT(!full());
   OTC_ASSERT(retired_.find(q.id) == retired_.end());

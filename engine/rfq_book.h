@@ -13,6 +13,7 @@
 #include <utility>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "common/result.h"
 #include "common/types.h"
@@ -66,6 +67,8 @@ class RfqBook {
   size_t expire(TimeUs now);
 
   size_t live_count() const { return live_.size(); }
+  // Every live quote, ascending id (state dumps).
+  std::vector<const Quote*> live_quotes() const;
   size_t live_count(ClientId client) const {
     auto it = live_per_client_.find(client.value);
     return it == live_per_client_.end() ? 0 : it->second;

@@ -168,7 +168,15 @@ void Runner::process(std::vector<Command>& batch, std::vector<Event>& events) {
     Status s = journal_.commit();
     if (!s.ok()) {
       halt(s.reject().detail);
-      rewrite_as_halted(events);
+      if (journal_.in_doubt()) {
+        // It may be durable: neither its reports nor "not taken" may be told. After the
+        // restart the journal says which, and committed reports are delivered then.
+        std::fprintf(stderr, "otcgw: the last batch's outcome is in doubt: %zu answers withheld until restart\n",
+                     events.size());
+        events.clear();
+      } else {
+        rewrite_as_halted(events);
+      }
     }
   }
   if (!events.empty()) sink_.deliver(events);

@@ -301,6 +301,11 @@ bool CoreImpl::recover(std::string* error) {
     for (const ledger::Account& a : accounts) d->add(a.id.value, ledger_.balance(a.id).value);
   };
   journal_->set_checkpoints(std::move(policy));
+  Status tail = journal_->check_tail(audit_key_->public_hex());
+  if (!tail.ok()) {
+    *error = tail.reject().detail;
+    return false;
+  }
 
   ledger::RecoveredState state;
   Status s = journal_->load(&state);

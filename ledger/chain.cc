@@ -71,7 +71,9 @@ Sha256 chain_hash(const Sha256& prev, const ChainRecord& r, std::string* scratch
     put_i64(&b, t.notional);
     put_i64(&b, t.fee);
   }
-  return sha256(b);
+  thread_local Sha256Hasher hasher;  // one EVP context per thread, not one per record
+  hasher.update(b);
+  return hasher.finish();
 }
 
 std::string checkpoint_message(uint64_t seq, int64_t ts_us, const std::string& hash_hex,

@@ -9,7 +9,7 @@
 //
 // Thread: one writer thread (the engine thread) calls append/commit. Readers open the
 // database file themselves, read-only.
-// Format: ledger/FORMAT.md (schema version 2).
+// Format: ledger/FORMAT.md (schema version 3).
 #pragma once
 
 #include <cstdint>
@@ -124,6 +124,10 @@ class Journal {
   // the journal halts and the error says why.
   [[nodiscard]] virtual Status commit() = 0;
   virtual bool halted() const = 0;
+  // After a failed commit: whether that batch may have become durable all the same (an
+  // fsync failed after the data was written, and could not be undone). Its outcome is
+  // known only after a restart, so nothing about it may be told.
+  virtual bool in_doubt() const { return false; }
   // Signs what was committed since the last checkpoint, if one is due (see
   // SqliteJournal); journals without checkpoints do nothing.
   [[nodiscard]] virtual Status checkpoint_if_due(TimeUs /*now*/, bool /*force*/) { return Ok{}; }

@@ -45,6 +45,9 @@ struct RecoveredState {
     std::string payload;
   };
   std::vector<RecentFill> recent_fills;
+  // Quotes that may still be live (kind 3 records neither executed nor withdrawn, given
+  // within the longest quote life before the last record): (ts, payload); client unused.
+  std::vector<RecentFill> live_quotes;
   // The last journaled credit line (kind 13) of each (client, asset code), minor units.
   std::vector<std::pair<std::pair<std::string, std::string>, int64_t>> credit_lines;
 };

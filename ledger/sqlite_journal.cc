@@ -27,6 +27,7 @@ static_assert(static_cast<int>(RecordKind::kOrderReplaced) == 11);
 static_assert(static_cast<int>(RecordKind::kCancelRejected) == 12);
 static_assert(static_cast<int>(RecordKind::kCreditLine) == 13);
 constexpr int64_t kRecentFillsUs = 2LL * 86400 * 1000 * 1000;  // daily limits look back this far
+constexpr int64_t kQuoteLifeMaxUs = 600LL * 1000 * 1000;       // the longest quote_ttl_max_ms a config allows
 
 // Schema version 3 (2: client_held accounts, order records; 3: hash chain, checkpoints, credit lines); ledger/FORMAT.md describes every column. Tables are append-only
 // (triggers refuse UPDATE and DELETE); meta is not, so a future migration can bump it.
@@ -50,6 +51,7 @@ CREATE TABLE journal(
 );
 CREATE INDEX journal_client_cl_ord_id ON journal(client, cl_ord_id);
 CREATE INDEX journal_client_seq ON journal(client, seq);
+CREATE INDEX journal_quotes ON journal(ts_us) WHERE kind = 3;
 CREATE INDEX journal_quote_id ON journal(quote_id);
 CREATE INDEX journal_order_id ON journal(order_id);
 CREATE INDEX journal_exec_id ON journal(exec_id);
@@ -295,11 +297,12 @@ bool valid_purpose(int64_t p) {
 
 }  // namespace
 
-Result<std::unique_ptr<SqliteJournal>> SqliteJournal::open(const std::string& path) {
+Result<std::unique_ptr<SqliteJournal>> SqliteJournal::open(const std::string& path, const std::string& vfs) {
   if (path.empty()) return journal_reject("cannot open journal: empty path");
   sqlite3* db = nullptr;
   // No SQLITE_OPEN_CREATE of directories: a missing parent directory is an error.
-  const int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  const int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                                 vfs.empty() ? nullptr : vfs.c_str());
   if (rc != SQLITE_OK) {
     std::string detail = "cannot open journal " + path + ": " + (db != nullptr ? errmsg(db) : sqlite3_errstr(rc));
     sqlite3_close(db);  // a handle from a failed open holds nothing; its result adds nothing
@@ -465,7 +468,9 @@ uint64_t SqliteJournal::append(JournalRecord record) {
 Status SqliteJournal::step_done(sqlite3_stmt* stmt, const char* what, uint64_t id, uint64_t seq) {
   const int rc = sqlite3_step(stmt);
   if (rc != SQLITE_DONE) {
-    std::string detail = describe(what, id, seq) + ": " + errmsg(db_);
+    last_errcode_ = sqlite3_extended_errcode(db_);
+    std::string detail = describe(what, id, seq) + ": " + errmsg(db_) + " (SQLite code " +
+                         std::to_string(last_errcode_) + ")";
     sqlite3_reset(stmt);  // repeats the step's error, reported above
     return journal_reject(std::move(detail));
   }
@@ -587,6 +592,22 @@ Status SqliteJournal::fail(const std::string& what) {
   if (sqlite3_get_autocommit(db_) == 0) {  // a transaction is still open: undo it
     const Status rb = step_done(rollback_, "rollback");
     if (!rb.ok()) detail += "; " + rb.reject().detail;
+  }
+  // A COMMIT whose fsync failed has already written its frames, commit frame included,
+  // to the WAL: a later recovery would bring the batch back although we report it lost.
+  // A TRUNCATE checkpoint copies only what was really committed and empties the WAL, so
+  // the batch is gone for certain. If that fails too, the batch's fate is unknown until
+  // a restart recovers the file: the runner then tells nobody anything about it.
+  int wal_frames = 0;
+  int copied = 0;
+  const int ck = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_TRUNCATE, &wal_frames, &copied);
+  // Only a failed fsync can leave a whole commit behind: a failed write stops SQLite
+  // before the commit frame, or leaves it with a checksum that recovery rejects.
+  const bool maybe_written = last_errcode_ == SQLITE_IOERR_FSYNC || last_errcode_ == SQLITE_IOERR_DIR_FSYNC;
+  if (ck != SQLITE_OK && maybe_written) {
+    in_doubt_ = true;
+    detail += "; the failed batch may still be in the WAL (checkpoint: " + std::string(sqlite3_errstr(ck)) +
+              "): restart to learn whether it committed";
   }
   halted_ = true;
   halt_reason_ = detail;
@@ -769,8 +790,29 @@ Status SqliteJournal::load(RecoveredState* out) {
                       return Ok{};
                     });
     if (!st.ok()) return st;
+    // Quotes that may still be live: given within the longest quote life before the last
+    // record, neither executed (an order accepted on it) nor withdrawn (QuoteCancel of it,
+    // or a cancel-all of its client after it). The engine drops those expired by now.
+    const std::string quotes =
+        "SELECT q.ts_us, q.payload FROM journal q INDEXED BY journal_quotes WHERE q.kind = 3 AND q.ts_us >= "
+        "(SELECT COALESCE((SELECT ts_us FROM journal ORDER BY seq DESC LIMIT 1), 0)) - " +
+        std::to_string(kQuoteLifeMaxUs) +
+        " AND NOT EXISTS (SELECT 1 FROM journal o WHERE o.quote_id = q.quote_id AND o.kind IN (5, 8))"
+        " AND NOT EXISTS (SELECT 1 FROM journal c WHERE c.kind = 8 AND c.client = q.client AND c.seq > q.seq"
+        " AND json_extract(c.payload, '$.cancel_type') = 4) ORDER BY q.seq";
+    st = query_rows(db_, quotes.c_str(), where + ": read live quotes", [&](sqlite3_stmt* row) -> Status {
+      RecoveredState::RecentFill q;
+      int64_t ts = 0;
+      if (!column_int(row, 0, &ts) || !column_text(row, 1, &q.payload)) {
+        return journal_reject(where + ": malformed quote row");
+      }
+      q.ts = TimeUs(ts);
+      state.live_quotes.push_back(std::move(q));
+      return Ok{};
+    });
+    if (!st.ok()) return st;
     const std::string recent = "SELECT client, ts_us, payload FROM journal WHERE kind = 7 AND ts_us >= "
-                               "(SELECT COALESCE(MAX(ts_us), 0) FROM journal) - " +
+                               "(SELECT COALESCE((SELECT ts_us FROM journal ORDER BY seq DESC LIMIT 1), 0)) - " +
                                std::to_string(kRecentFillsUs) + " ORDER BY seq";
     return query_rows(db_, recent.c_str(), where + ": read recent fills", [&](sqlite3_stmt* row) -> Status {
       RecoveredState::RecentFill f;
@@ -792,6 +834,154 @@ Status SqliteJournal::load(RecoveredState* out) {
                           std::to_string(state.last_seq) + " since open (another writer?)");
   }
   *out = std::move(state);
+  return Ok{};
+}
+
+// ---- Start-up check of the unsigned tail ------------------------------------------
+
+Status SqliteJournal::check_tail(const std::string& public_key_hex) {
+  OTC_ASSERT(pending_.empty());
+  const std::string where = "journal " + path_ + ": start-up chain check";
+  const uint64_t last = next_seq_ - 1;
+  if (last == 0) return Ok{};
+  // The last checkpoint: its signature must hold with our key, and the chain is
+  // recomputed from it to the end.
+  uint64_t from = 1;
+  Sha256 prev{};
+  std::string signed_hash;
+  {
+    OneShot q(db_, "SELECT seq, ts_us, hash, balances_sha256, public_key, signature FROM checkpoints "
+                   "ORDER BY seq DESC LIMIT 1");
+    if (!q.prepared()) return journal_reject(where + ": " + q.error());
+    const int rc = q.step();
+    if (rc == SQLITE_ROW) {
+      int64_t seq = 0, ts = 0;
+      std::string hash, balances, key, signature;
+      if (!column_int(q.stmt(), 0, &seq) || !column_int(q.stmt(), 1, &ts) || !column_text(q.stmt(), 2, &hash) ||
+          !column_text(q.stmt(), 3, &balances) || !column_text(q.stmt(), 4, &key) ||
+          !column_text(q.stmt(), 5, &signature) || seq <= 0) {
+        return journal_reject(where + ": malformed last checkpoint");
+      }
+      if (key != public_key_hex) {
+        return journal_reject(where + ": the last checkpoint (record " + std::to_string(seq) + ") is signed by key " +
+                              key + ", not by this gateway's audit key " + public_key_hex +
+                              " (a replaced audit key: restore the old one)");
+      }
+      if (!ed25519_verify(key, checkpoint_message(static_cast<uint64_t>(seq), ts, hash, balances), signature)) {
+        return journal_reject(where + ": the signature of the last checkpoint (record " + std::to_string(seq) +
+                              ") does not verify");
+      }
+      from = static_cast<uint64_t>(seq);
+      signed_hash = hash;
+    } else if (rc != SQLITE_DONE) {
+      return journal_reject(where + ": " + q.error());
+    }
+  }
+  if (from > 1) {
+    OneShot q(db_, ("SELECT hash FROM journal WHERE seq = " + std::to_string(from - 1)).c_str());
+    std::string hex;
+    if (!q.prepared() || q.step() != SQLITE_ROW || !column_text(q.stmt(), 0, &hex) || !sha256_from_hex(hex, &prev)) {
+      return journal_reject(where + ": cannot read the hash of record " + std::to_string(from - 1));
+    }
+  }
+  const std::string tail = std::to_string(from);
+  OneShot rec(db_, ("SELECT seq, ts_us, kind, client, quote_id, order_id, exec_id, cl_ord_id, payload, hash "
+                    "FROM journal WHERE seq >= " + tail + " ORDER BY seq").c_str());
+  OneShot acc(db_, ("SELECT seq, id, owner, asset, purpose FROM accounts WHERE seq >= " + tail + " ORDER BY seq").c_str());
+  OneShot tr(db_, ("SELECT seq, id, debit_account, credit_account, asset, amount FROM transfers WHERE seq >= " + tail +
+                   " ORDER BY seq, id").c_str());
+  OneShot td(db_, ("SELECT seq, exec_id, order_id, quote_id, client, cl_ord_id, instrument, side, qty, price, "
+                   "qty_text, price_text, notional, fee FROM trades WHERE seq >= " + tail + " ORDER BY seq").c_str());
+  if (!rec.prepared() || !acc.prepared() || !tr.prepared() || !td.prepared()) {
+    return journal_reject(where + ": " + rec.error());
+  }
+  // The side tables are walked in step with the records (each ordered by seq).
+  auto text_or_empty = [](sqlite3_stmt* st, int col, std::string* out) {
+    return sqlite3_column_type(st, col) == SQLITE_NULL || column_text(st, col, out);
+  };
+  auto int_or_zero = [](sqlite3_stmt* st, int col, int64_t* out) {
+    return sqlite3_column_type(st, col) == SQLITE_NULL || column_int(st, col, out);
+  };
+  int acc_rc = acc.step(), tr_rc = tr.step(), td_rc = td.step();
+  uint64_t expect = from;
+  std::string scratch;
+  for (;;) {
+    const int rc = rec.step();
+    if (rc == SQLITE_DONE) break;
+    if (rc != SQLITE_ROW) return journal_reject(where + ": " + rec.error());
+    int64_t seq = 0, ts = 0, kind = 0, quote = 0, order = 0, exec = 0;
+    std::string client, cl_ord_id, payload, hash;
+    if (!column_int(rec.stmt(), 0, &seq) || !column_int(rec.stmt(), 1, &ts) || !column_int(rec.stmt(), 2, &kind) ||
+        !text_or_empty(rec.stmt(), 3, &client) || !int_or_zero(rec.stmt(), 4, &quote) ||
+        !int_or_zero(rec.stmt(), 5, &order) || !int_or_zero(rec.stmt(), 6, &exec) ||
+        !text_or_empty(rec.stmt(), 7, &cl_ord_id) || !column_text(rec.stmt(), 8, &payload) ||
+        !column_text(rec.stmt(), 9, &hash) || static_cast<uint64_t>(seq) != expect) {
+      return journal_reject(where + ": record " + std::to_string(expect) + " is missing or malformed");
+    }
+    ++expect;
+    ChainRecord c;
+    c.seq = static_cast<uint64_t>(seq);
+    c.ts_us = ts;
+    c.kind = kind;
+    c.client = client;
+    c.quote_id = static_cast<uint64_t>(quote);
+    c.order_id = static_cast<uint64_t>(order);
+    c.exec_id = static_cast<uint64_t>(exec);
+    c.cl_ord_id = cl_ord_id;
+    c.payload = payload;
+    std::string a_owner, a_asset;
+    while (acc_rc == SQLITE_ROW && sqlite3_column_int64(acc.stmt(), 0) == seq) {
+      int64_t id = 0, purpose = 0;
+      if (!column_int(acc.stmt(), 1, &id) || !column_text(acc.stmt(), 2, &a_owner) ||
+          !column_text(acc.stmt(), 3, &a_asset) || !column_int(acc.stmt(), 4, &purpose) || c.account) {
+        return journal_reject(where + ": malformed account row of record " + std::to_string(seq));
+      }
+      c.account = ChainAccount{static_cast<uint64_t>(id), a_owner, a_asset, purpose};
+      acc_rc = acc.step();
+    }
+    std::vector<std::string> assets;  // views into these stay valid: reserved, never grown past
+    assets.reserve(64);
+    while (tr_rc == SQLITE_ROW && sqlite3_column_int64(tr.stmt(), 0) == seq) {
+      int64_t id = 0, debit = 0, credit = 0, amount = 0;
+      std::string asset;
+      if (assets.size() == assets.capacity() || !column_int(tr.stmt(), 1, &id) || !column_int(tr.stmt(), 2, &debit) ||
+          !column_int(tr.stmt(), 3, &credit) || !column_text(tr.stmt(), 4, &asset) ||
+          !column_int(tr.stmt(), 5, &amount)) {
+        return journal_reject(where + ": malformed transfer of record " + std::to_string(seq));
+      }
+      assets.push_back(std::move(asset));
+      c.transfers.push_back(ChainTransfer{static_cast<uint64_t>(id), static_cast<uint64_t>(debit),
+                                          static_cast<uint64_t>(credit), assets.back(), amount});
+      tr_rc = tr.step();
+    }
+    std::string t_client, t_cl_ord_id, t_instrument, t_side, t_qty_text, t_price_text;
+    while (td_rc == SQLITE_ROW && sqlite3_column_int64(td.stmt(), 0) == seq) {
+      int64_t exec_id = 0, order_id = 0, quote_id = 0, qty = 0, price = 0, notional = 0, fee = 0;
+      if (c.trade || !column_int(td.stmt(), 1, &exec_id) || !column_int(td.stmt(), 2, &order_id) ||
+          !int_or_zero(td.stmt(), 3, &quote_id) || !column_text(td.stmt(), 4, &t_client) ||
+          !column_text(td.stmt(), 5, &t_cl_ord_id) || !column_text(td.stmt(), 6, &t_instrument) ||
+          !column_text(td.stmt(), 7, &t_side) || !column_int(td.stmt(), 8, &qty) || !column_int(td.stmt(), 9, &price) ||
+          !column_text(td.stmt(), 10, &t_qty_text) || !column_text(td.stmt(), 11, &t_price_text) ||
+          !column_int(td.stmt(), 12, &notional) || !column_int(td.stmt(), 13, &fee)) {
+        return journal_reject(where + ": malformed trade row of record " + std::to_string(seq));
+      }
+      c.trade = ChainTrade{static_cast<uint64_t>(exec_id), static_cast<uint64_t>(order_id),
+                           static_cast<uint64_t>(quote_id), t_client, t_cl_ord_id, t_instrument, t_side, qty, price,
+                           t_qty_text, t_price_text, notional, fee};
+      td_rc = td.step();
+    }
+    prev = chain_hash(prev, c, &scratch);
+    const std::string computed = to_hex(prev);
+    if (computed != hash) {
+      return journal_reject(where + ": record " + std::to_string(seq) + " does not match its stored hash (" + hash +
+                            ", computed " + computed + "): the journal was changed since it was written; run "
+                            "otcctl verify");
+    }
+    if (static_cast<uint64_t>(seq) == from && !signed_hash.empty() && computed != signed_hash) {
+      return journal_reject(where + ": record " + std::to_string(seq) + " does not match the hash its checkpoint signed");
+    }
+  }
+  if (expect != next_seq_) return journal_reject(where + ": the journal changed while it was checked");
   return Ok{};
 }
 

@@ -1,6 +1,6 @@
 // ledger/sqlite_journal.h: the Journal on an embedded SQLite database.
 //
-// The only place that includes sqlite3.h. Settings are explicit: journal_mode=WAL,
+// The writer (and the report reader). Settings are explicit: journal_mode=WAL,
 // synchronous=FULL, foreign_keys=ON. commit() writes every pending record and its
 // projection rows (accounts, transfers, trades) in one transaction; a failure halts
 // the journal for good (see ledger/journal.h). Schema: ledger/FORMAT.md.
@@ -29,7 +29,7 @@ class BalancesDigest;
 
 // When and with what key commits add a signed checkpoint (ledger/FORMAT.md).
 struct CheckpointPolicy {
-  uint64_t every_records = 1000;     // at most this many records unsigned
+  uint64_t every_records = 1000;     // at most this many records unsigned (or one batch, if larger)
   int64_t every_us = 5'000'000;      // nor older than this (checkpoint_if_due on a timer)
   const Ed25519Key* key = nullptr;   // the audit key; must outlive the journal
   // Adds every account's balance, ascending id, as of the last record appended (the
@@ -40,12 +40,20 @@ struct CheckpointPolicy {
 class SqliteJournal final : public Journal {
  public:
   // Opens or creates the database at `path` and its schema. Refuses a file whose
-  // schema version is not kSchemaVersion.
-  static Result<std::unique_ptr<SqliteJournal>> open(const std::string& path);
+  // schema version is not kSchemaVersion. `vfs`: a registered SQLite VFS name (tests
+  // inject I/O failures through one); "" = the default.
+  static Result<std::unique_ptr<SqliteJournal>> open(const std::string& path, const std::string& vfs = "");
   ~SqliteJournal() override;
 
   SqliteJournal(const SqliteJournal&) = delete;
   SqliteJournal& operator=(const SqliteJournal&) = delete;
+
+  // At start-up, before anything is appended: the last checkpoint's signature holds with
+  // `public_key_hex`, and every record from it to the end still matches its hash (so a
+  // record changed while the gateway was stopped is never signed over by a later
+  // checkpoint). At most checkpoint_every_records records: cheap. The full check of
+  // everything is otcctl verify.
+  [[nodiscard]] Status check_tail(const std::string& public_key_hex);
 
   // Reads back what start-up needs. Call before the first append. Also checks each
   // transfer against its accounts (same asset, distinct accounts) from the SQL side.
@@ -59,6 +67,7 @@ class SqliteJournal final : public Journal {
   // Turns checkpoints on. Call before the first commit.
   void set_checkpoints(CheckpointPolicy policy);
   bool halted() const override { return halted_; }
+  bool in_doubt() const override { return in_doubt_; }
   size_t pending() const override { return pending_.size(); }
   uint64_t last_seq() const override { return next_seq_ - 1; }
 
@@ -81,6 +90,8 @@ class SqliteJournal final : public Journal {
   std::vector<uint64_t> pending_seq_;
   uint64_t next_seq_ = 1;
   bool halted_ = false;
+  bool in_doubt_ = false;             // the failed batch may be durable after all (see fail())
+  int last_errcode_ = 0;              // extended SQLite code of the last failed step
   sqlite3_stmt* insert_record_ = nullptr;
   sqlite3_stmt* insert_account_ = nullptr;
   sqlite3_stmt* insert_transfer_ = nullptr;
