@@ -267,11 +267,8 @@ void CoreImpl::journal_credit_lines(const ledger::RecoveredState& state) {
   for (const ClientSpec& client : cfg_.ref.clients) {
     for (const AssetSpec& asset : cfg_.ref.assets) {
       const Amount line = ledger_.credit_line(client.code, asset.code);
-      int64_t journaled = 0;
-      for (const auto& [key, amount] : state.credit_lines) {
-        if (key.first == client.code && key.second == asset.code) journaled = amount;
-      }
-      if (line.value == journaled) continue;
+      const auto journaled = state.credit_lines.find({client.code, asset.code});
+      if (line.value == (journaled == state.credit_lines.end() ? 0 : journaled->second)) continue;
       ledger::JournalRecord rec;
       rec.kind = ledger::RecordKind::kCreditLine;
       rec.ts = clock_.now();

@@ -10,6 +10,7 @@
 // in one record, or none is and the caller gets the precise reason.
 #pragma once
 
+#include <map>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -46,10 +47,10 @@ struct RecoveredState {
   };
   std::vector<RecentFill> recent_fills;
   // Quotes that may still be live (kind 3 records neither executed nor withdrawn, given
-  // within the longest quote life before the last record): (ts, payload); client unused.
+  // within the longest quote life before the last record): (client, ts, payload).
   std::vector<RecentFill> live_quotes;
   // The last journaled credit line (kind 13) of each (client, asset code), minor units.
-  std::vector<std::pair<std::pair<std::string, std::string>, int64_t>> credit_lines;
+  std::map<std::pair<std::string, std::string>, int64_t> credit_lines;
 };
 
 class Ledger {

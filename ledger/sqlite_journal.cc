@@ -780,13 +780,7 @@ Status SqliteJournal::load(RecoveredState* out) {
                           !column_int(row, 2, &amount) || amount < 0) {
                         return journal_reject(where + ": malformed credit_line record");
                       }
-                      for (auto& [key, value] : state.credit_lines) {
-                        if (key.first == client && key.second == asset) {
-                          value = amount;
-                          return Ok{};
-                        }
-                      }
-                      state.credit_lines.push_back({{client, asset}, amount});
+                      state.credit_lines[{client, asset}] = amount;  // the latest wins
                       return Ok{};
                     });
     if (!st.ok()) return st;
@@ -794,7 +788,7 @@ Status SqliteJournal::load(RecoveredState* out) {
     // record, neither executed (an order accepted on it) nor withdrawn (QuoteCancel of it,
     // or a cancel-all of its client after it). The engine drops those expired by now.
     const std::string quotes =
-        "SELECT q.ts_us, q.payload FROM journal q INDEXED BY journal_quotes WHERE q.kind = 3 AND q.ts_us >= "
+        "SELECT q.client, q.ts_us, q.payload FROM journal q INDEXED BY journal_quotes WHERE q.kind = 3 AND q.ts_us >= "
         "(SELECT COALESCE((SELECT ts_us FROM journal ORDER BY seq DESC LIMIT 1), 0)) - " +
         std::to_string(kQuoteLifeMaxUs) +
         " AND NOT EXISTS (SELECT 1 FROM journal o WHERE o.quote_id = q.quote_id AND o.kind IN (5, 8))"
@@ -803,7 +797,7 @@ Status SqliteJournal::load(RecoveredState* out) {
     st = query_rows(db_, quotes.c_str(), where + ": read live quotes", [&](sqlite3_stmt* row) -> Status {
       RecoveredState::RecentFill q;
       int64_t ts = 0;
-      if (!column_int(row, 0, &ts) || !column_text(row, 1, &q.payload)) {
+      if (!column_text(row, 0, &q.client) || !column_int(row, 1, &ts) || !column_text(row, 2, &q.payload)) {
         return journal_reject(where + ": malformed quote row");
       }
       q.ts = TimeUs(ts);

@@ -27,9 +27,11 @@
 #include <string>
 #include <vector>
 
+#include "tests/temp_dir.h"
 #include "ledger/ledger.h"
 #include "ledger/sqlite_journal.h"
 #include "tests/engine/fixture.h"
+#include "tests/engine/orders_fixture.h"
 #include "tests/ledger/fault_vfs.h"
 
 namespace otc::engine::test {
@@ -52,22 +54,7 @@ using R = RejectReason;
 
 constexpr auto kWait = std::chrono::seconds(10);  // generous bound; normally milliseconds
 
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char tmpl[] = "/tmp/otc_journal_fault_XXXXXX";
-    const char* p = mkdtemp(tmpl);
-    REQUIRE(p != nullptr);
-    path = p;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  std::string file(const std::string& name) const { return path + "/" + name; }
-};
+using ::otc::test::TempDir;
 
 // Disarms faultfs however a test case ends (a failed REQUIRE included).
 struct FaultGuard {
@@ -551,26 +538,7 @@ QuoteRequestCmd rfq(ClientId c, const std::string& id, const std::string& qty) {
 }
 
 NewOrderCmd limit(ClientId c, const std::string& cl_ord_id, char side, const std::string& qty, const std::string& px) {
-  NewOrderCmd o;
-  o.client = c;
-  o.cl_ord_id = cl_ord_id;
-  o.symbol = "BTC/USD";
-  o.side = side;
-  o.ord_type = '2';
-  o.qty_text = qty;
-  o.price_text = px;
-  o.tif = kTifGtc;
-  return o;
-}
-
-CancelOrderCmd cancel_of(ClientId c, const std::string& cl_ord_id, const std::string& orig) {
-  CancelOrderCmd x;
-  x.client = c;
-  x.cl_ord_id = cl_ord_id;
-  x.orig_cl_ord_id = orig;
-  x.symbol = "BTC/USD";
-  x.side = '1';
-  return x;
+  return ord::limit_order(c, cl_ord_id, side, qty, px, kTifGtc);
 }
 
 ReplaceOrderCmd replace_of(ClientId c, const std::string& cl_ord_id, const std::string& orig, const std::string& qty,
@@ -628,7 +596,7 @@ TEST_CASE("journal fault: through the runner nothing is reported after a failed 
   REQUIRE(runner->submit(limit(kAcme, "REST-1", '1', "1", "64000.00")));         // rests: ER New
   REQUIRE(runner->submit(limit(kAcme, "REST-2", '1', "0.5", "63000.00")));       // rests: ER New
   REQUIRE(runner->submit(limit(kAcme, "BAD-1", '1', "1", "64000.001")));         // off tick: OrderRejected
-  REQUIRE(runner->submit(cancel_of(kAcme, "CXL-BAD", "NO-SUCH")));               // CancelRejected
+  REQUIRE(runner->submit(ord::cancel_order(kAcme, "CXL-BAD", "NO-SUCH", '1')));               // CancelRejected
   const size_t before_fault = 3 + 2 + 1 + 1 + 1 + 1;
   REQUIRE(sink.wait_events(before_fault));
   // Every answer above left after its commit, so the journal is idle and all is durable.
@@ -648,7 +616,7 @@ TEST_CASE("journal fault: through the runner nothing is reported after a failed 
       {"ORD-2", 'D'}, {"ORD-3", 'D'}, {"CXL-1", 'F'}, {"RPL-1", 'G'}, {"CROSS-1", 'D'}};
   REQUIRE(runner->submit(w.order_for(quotes.at("RQ-2"), Side::kBuy, "ORD-2")));
   REQUIRE(runner->submit(w.order_for(quotes.at("RQ-3"), Side::kBuy, "ORD-3")));
-  REQUIRE(runner->submit(cancel_of(kAcme, "CXL-1", "REST-2")));
+  REQUIRE(runner->submit(ord::cancel_order(kAcme, "CXL-1", "REST-2", '1')));
   REQUIRE(runner->submit(replace_of(kAcme, "RPL-1", "REST-1", "2", "63500.00")));
   REQUIRE(runner->submit(limit(kAcme, "CROSS-1", '1', "0.1", "70000.00")));
   REQUIRE(sink.wait_events(before_fault + after.size()));

@@ -16,6 +16,7 @@
 #include <sstream>
 #include <string>
 
+#include "tests/temp_dir.h"
 #include "ledger/sqlite_journal.h"
 #include "tests/engine/fixture.h"
 #include "tests/engine/orders_fixture.h"
@@ -23,19 +24,7 @@
 namespace otc::engine::test {
 namespace {
 
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char tmpl[] = "/tmp/otc_replay_test_XXXXXX";
-    const char* p = mkdtemp(tmpl);
-    REQUIRE(p != nullptr);
-    path = p;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-};
+using ::otc::test::TempDir;
 
 // Rebuilds an engine from the journal file at `path` (as the gateway's start-up does) and
 // returns its state dump.

@@ -213,7 +213,7 @@ class Generator {
     policy.key = &key_;
     policy.balances = balances_of(*ledger_);
     journal_->set_checkpoints(std::move(policy));
-    for (const InstrumentSpec& i : ref_.instruments) mid_.push_back(static_cast<double>(i.initial_mid.value));
+    for (const InstrumentSpec& i : ref_.instruments) mid_.push_back(i.initial_mid.value);
   }
 
   void run() {
@@ -260,8 +260,16 @@ class Generator {
 
  private:
   uint64_t rnd(uint64_t n) { return rng_() % n; }
-  double uni() { return std::uniform_real_distribution<double>(0, 1)(rng_); }
-  double gauss() { return std::normal_distribution<double>(0, 1)(rng_); }
+  // A uniform integer in [-n, n].
+  int64_t symmetric(int64_t n) { return static_cast<int64_t>(rnd(static_cast<uint64_t>(2 * n + 1))) - n; }
+  // m scaled by ppm parts per million, exactly (prices are integers, never floating point).
+  static int64_t scaled(int64_t m, int64_t ppm) {
+    return static_cast<int64_t>(static_cast<__int128>(m) * (1'000'000 + ppm) / 1'000'000);
+  }
+  int64_t on_grid(InstrumentId i, int64_t px) const {
+    const int64_t tick = ref_.instrument(i).tick;
+    return std::max<int64_t>(px / tick * tick, tick);
+  }
 
   void commit() {
     check(journal_->commit(), "commit");
@@ -271,17 +279,14 @@ class Generator {
 
   std::string fresh_cl() { return "C" + std::to_string(++next_cl_); }
 
-  Price mid_price(InstrumentId i) const {
-    const int64_t tick = ref_.instrument(i).tick;
-    const int64_t m = std::llround(mid_[i.value]) / tick * tick;
-    return Price(std::max<int64_t>(m, tick));
-  }
-  // A mean-reverting random walk, so resting orders near the mid fill and prices stay sane.
-  void move(InstrumentId i, double sigma) {
-    const double init = static_cast<double>(ref_.instrument(i).initial_mid.value);
-    double& m = mid_[i.value];
-    m += m * sigma * gauss() - 0.002 * (m - init);
-    m = std::clamp(m, init * 0.7, init * 1.3);
+  Price mid_price(InstrumentId i) const { return Price(on_grid(i, mid_[i.value])); }
+  // A mean-reverting random walk (steps of up to step_ppm of the mid), so resting orders
+  // near the mid fill and prices stay sane.
+  void move(InstrumentId i, int64_t step_ppm) {
+    const int64_t init = ref_.instrument(i).initial_mid.value;
+    int64_t& m = mid_[i.value];
+    m = scaled(m, symmetric(step_ppm)) - (m - init) / 500;
+    m = std::clamp(m, init / 10 * 7, init / 10 * 13);
   }
   void tick(InstrumentId i) { handle(PriceTickCmd{PriceTick{i, mid_price(i), clock_.now()}}); }
   void tick_all() {
@@ -308,18 +313,14 @@ class Generator {
     }
     return format_qty(ref_, inst, Qty(q));
   }
-  std::string price_near(InstrumentId i, double max_frac) {
-    const InstrumentSpec& inst = ref_.instrument(i);
-    const double p = mid_[i.value] * (1 + (2 * uni() - 1) * max_frac);
-    const int64_t px = std::max<int64_t>(std::llround(p) / inst.tick * inst.tick, inst.tick);
-    return format_price(inst, Price(px));
+  // Within max_ppm of the mid.
+  std::string price_near(InstrumentId i, int64_t max_ppm) {
+    return format_price(ref_.instrument(i), Price(on_grid(i, scaled(mid_[i.value], symmetric(max_ppm)))));
   }
-
+  // 0.5% to 5% from the mid, below (sign -1) or above (+1).
   std::string price_away(InstrumentId i, int sign) {
-    const InstrumentSpec& inst = ref_.instrument(i);
-    const double p = mid_[i.value] * (1 + sign * (0.005 + 0.045 * uni()));
-    const int64_t px = std::max<int64_t>(std::llround(p) / inst.tick * inst.tick, inst.tick);
-    return format_price(inst, Price(px));
+    const int64_t ppm = 5'000 + static_cast<int64_t>(rnd(45'001));
+    return format_price(ref_.instrument(i), Price(on_grid(i, scaled(mid_[i.value], sign * ppm))));
   }
 
   QuoteRequestCmd quote_request(ClientId c, InstrumentId i, char side, std::string qty) {
@@ -389,10 +390,10 @@ class Generator {
     // Time passes (1.5 s on average, as replay_test.cc) and prices move; the runner's
     // timer sweeps expired quotes and orders.
     clock_.advance_us(static_cast<int64_t>(rnd(3'000'000)));
-    move(InstrumentId(0), 0.0004);
-    move(InstrumentId(1), 0.0005);
-    move(InstrumentId(2), 0.0004);
-    move(InstrumentId(6), 0.00005);
+    move(InstrumentId(0), 400);
+    move(InstrumentId(1), 500);
+    move(InstrumentId(2), 400);
+    move(InstrumentId(6), 50);
     tick(InstrumentId(0));
     tick(InstrumentId(1));
     tick(InstrumentId(2));
@@ -451,7 +452,7 @@ class Generator {
       o.ord_type = '2';
       o.qty_text = qty_for(inst);
       // 70% near the mid (most fill as it moves), 30% passive 0.5% .. 5% away (rest long).
-      o.price_text = rnd(10) < 7 ? price_near(inst, 0.004) : price_away(inst, side == '1' ? -1 : 1);
+      o.price_text = rnd(10) < 7 ? price_near(inst, 4'000) : price_away(inst, side == '1' ? -1 : 1);
       const uint64_t t = rnd(100);
       o.tif = t < 55 ? kTifDay : t < 80 ? kTifGtc : t < 90 ? kTifGtd : kTifIoc;
       if (o.tif == kTifGtd) {
@@ -481,7 +482,7 @@ class Generator {
       g.side = r.side;
       g.ord_type = '2';
       g.qty_text = format_qty(ref_, ref_.instrument(r.inst), r.qty);
-      g.price_text = rnd(2) ? price_near(r.inst, 0.003) : price_away(r.inst, r.side == '1' ? -1 : 1);
+      g.price_text = rnd(2) ? price_near(r.inst, 3'000) : price_away(r.inst, r.side == '1' ? -1 : 1);
       handle(g);
     }
     // else: nothing but time and prices this step.
@@ -497,7 +498,7 @@ class Generator {
   std::unique_ptr<ledger::SqliteJournal> journal_;
   std::unique_ptr<ledger::Ledger> ledger_;
   std::unique_ptr<Engine> engine_;
-  std::vector<double> mid_;
+  std::vector<int64_t> mid_;  // price units
   std::vector<std::pair<uint16_t, int64_t>> initial_;
   std::vector<Event> out_;
   std::optional<QuotedEvent> last_quote_;

@@ -8,6 +8,7 @@
 #define CATCH_CONFIG_ENABLE_PAIR_STRINGMAKER  // readable failures of balance maps
 #include <catch2/catch.hpp>
 
+#include "tests/temp_dir.h"
 #include "tests/catch_printers.h"
 
 #include <algorithm>
@@ -33,20 +34,7 @@ constexpr AssetId kBtc{2};
 
 AssetId asset_of(const std::string& code) { return code == "USD" ? kUsd : kBtc; }
 
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char tmpl[] = "/tmp/otc_ledger_test_XXXXXX";
-    const char* p = mkdtemp(tmpl);
-    REQUIRE(p != nullptr);
-    path = p;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-  std::string file(const std::string& name) const { return path + "/" + name; }
-};
+using ::otc::test::TempDir;
 
 std::unique_ptr<SqliteJournal> open_journal(const std::string& path) {
   auto r = SqliteJournal::open(path);

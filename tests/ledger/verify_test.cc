@@ -9,6 +9,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "tests/temp_dir.h"
 #include "tests/catch_printers.h"
 
 #include <atomic>
@@ -38,20 +39,7 @@ constexpr AssetId kUsd{1};
 constexpr AssetId kBtc{2};
 constexpr uint64_t kCheckpointEveryRecords = 5;
 
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char tmpl[] = "/tmp/otc_verify_test_XXXXXX";
-    const char* p = mkdtemp(tmpl);
-    REQUIRE(p != nullptr);
-    path = p;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-  std::string file(const std::string& name) const { return path + "/" + name; }
-};
+using ::otc::test::TempDir;
 
 // A raw connection: what a reviewer or an attacker does with the sqlite3 shell.
 struct RawDb {
